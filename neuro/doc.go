@@ -4,4 +4,96 @@
 // directions), validation of what the game sends and of what Neuro sends
 // back, a Client that speaks the protocol over a transport.Conn, and a
 // Component that plugs the client into a manager.Manager.
+//
+// # Client and Component
+//
+// A Client is the protocol for one game over one connection at a time:
+// every game→Neuro command, the registry of registered actions, the
+// actions waiting for a result and the force in flight. Attach binds a
+// connection and sends startup, the registry and the context buffered
+// while disconnected; Serve reads until the connection ends, answering
+// actions/reregister_all and invalid actions itself and passing the rest
+// to a Handler. A Client has no goroutine of its own and does not import
+// the manager; games without a manager can use it alone (see
+// ExampleClient).
+//
+// A Component owns a Client and its connection inside a manager. Add it,
+// then raise events.Connect with the URL (conventionally read from the
+// NEURO_SDK_WS_URL environment variable, default ws://localhost:8000), or
+// call Connect. The component dials with the gorilla transport unless
+// WithDialer says otherwise, and on every connection sends startup, then
+// every registered action, then the buffered context, and only then raises
+// events.Connected (the first time) or events.Reconnected. It raises
+// events.ConnectFailed, events.Disconnected (with the close code and
+// reason), events.StartupAcknowledged (and keeps the Session),
+// events.ShutdownGraceful and events.ShutdownImmediate (answered with
+// shutdown/ready by the component itself when no handler is subscribed)
+// and events.UnknownCommand. Stop closes the connection and joins every
+// goroutine the component started.
+//
+// # Actions
+//
+// Each incoming action is validated before anything else sees it: its
+// name must be registered (else a failed result lists the available
+// actions), its id must not be waiting for a result already, and its data
+// must match the action's schema, compiled at registration (else a failed
+// result says what is wrong in words a language model can act on). Bad
+// frames are logged and reading goes on; nothing Neuro sends stops the
+// game.
+//
+// A valid action raises events.ActionEvent(name) ("neuro_<name>") with an
+// events.Action payload, in a goroutine of its own: a slow handler never
+// blocks reading. Every action gets exactly one result:
+//
+//   - HandleAction registers an action with an ActionFunc whose Result is
+//     sent automatically; HandleTemporaryAction and HandleTemporaryGroup
+//     register one-shot actions, unregistered (on the server and in the
+//     manager) after their first success and before that success's result
+//     is sent.
+//   - A game component may subscribe to the event itself and call
+//     events.Action.Reply. Only the first Reply is sent; later ones return
+//     ErrAlreadyAnswered. A handler must reply before it returns (it may
+//     block until the game decided): when every handler returned nil
+//     without replying, the component answers a failed result ("the game
+//     did not answer") and logs a warning; when a handler returned an
+//     error or panicked, it answers a failed "internal error" result and
+//     logs the error. In a supervised manager (manager.WithScope) Raise
+//     does not wait for handlers, so this fallback is off there: handlers
+//     must reply, and WithHandlerTimeout is the safety net.
+//   - An action nobody handles is answered with a failed result saying the
+//     game does not handle it right now.
+//   - WithHandlerTimeout answers a failed result when a handler takes too
+//     long. Neuro waits about 20 seconds for a result.
+//   - A result for an action received on a connection that has ended is
+//     dropped with a log: the server forgot that action.
+//
+// # Forces and action windows
+//
+// At most one force is in flight per Client or Component. Force returns
+// ErrForceInFlight while one is; ForceQueued waits its turn. A force ends
+// when a successful result is sent for one of its actions, when none of
+// its actions is registered or waiting for a result any more, or when its
+// connection ends. Window opens an action window: context, registration,
+// force, and a wait for one successful use, with the races of the
+// official API README handled (an action before the force, two uses back
+// to back, a retry after a failure, a reconnect in between).
+//
+// # Reconnecting and sends while disconnected
+//
+// WithReconnect makes a Component dial again after a drop, with
+// exponential backoff and jitter; Stop wakes it from a wait at once.
+// While there is no connection:
+//
+//   - RegisterActions and UnregisterActions update the registry and return
+//     nil: the registry is what every new connection sends after startup;
+//   - SendContext buffers the message (32 by default, the oldest dropped
+//     with a warning), sent after the registry on the next connection;
+//   - Force, SendResult and SendShutdownReady return ErrNotConnected.
+//
+// # Concurrency and logging
+//
+// Every exported method is safe for concurrent use. Sends are serialised
+// so that the wire order matches the order in which calls took effect.
+// Everything logs through the *zap.Logger given with WithLogger (a no-op
+// logger by default), named "neuro"; nothing prints to stdout.
 package neuro

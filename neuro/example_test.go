@@ -1,0 +1,150 @@
+package neuro_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/transport"
+)
+
+// fakeNeuro plays Neuro on conn: it prints what the game sends, answers a
+// force by playing cell 5, and returns when the connection ends.
+func fakeNeuro(conn transport.Conn) {
+	ctx := context.Background()
+	for {
+		frame, err := conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		game, m, err := neuro.DecodeGame(frame)
+		if err != nil {
+			fmt.Println("neuro: bad frame:", err)
+			continue
+		}
+		switch m := m.(type) {
+		case neuro.ForceActions:
+			fmt.Printf("neuro <- %s: %s %q\n", game, m.Command(), m.Query)
+			reply, _ := neuro.EncodeServer(neuro.ActionRequest{ID: "1", Name: m.ActionNames[0], Data: `{"cell": 5}`})
+			_ = conn.Write(ctx, reply)
+		case neuro.ActionResult:
+			fmt.Printf("neuro <- %s: %s success=%v %q\n", game, m.Command(), m.Success, m.Message)
+		default:
+			fmt.Printf("neuro <- %s: %s\n", game, m.Command())
+		}
+	}
+}
+
+var play = neuro.Action{
+	Name:        "play",
+	Description: "Put your mark in a free cell.",
+	Schema: neuro.Schema{
+		"type":       "object",
+		"properties": neuro.Schema{"cell": neuro.Schema{"type": "integer", "minimum": 1, "maximum": 9}},
+		"required":   []string{"cell"},
+	},
+}
+
+// A Client used on its own, over an in-memory connection.
+func ExampleClient() {
+	ctx := context.Background()
+	gameEnd, neuroEnd := transport.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fakeNeuro(neuroEnd)
+	}()
+
+	client, err := neuro.NewClient("Tic Tac Toe", neuro.HandlerFuncs{
+		Action: func(ctx context.Context, act events.Action) {
+			fmt.Println("game: Neuro plays", act.Name, act.Data)
+			_ = act.Reply(ctx, true, "mark placed")
+			_ = gameEnd.Close(transport.CloseNormal, "game over")
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Registered before connecting: sent right after startup.
+	if err := client.RegisterActions(ctx, play); err != nil {
+		panic(err)
+	}
+	if err := client.Attach(ctx, gameEnd); err != nil {
+		panic(err)
+	}
+	if err := client.Force(ctx, neuro.ForceActions{Query: "Your turn.", ActionNames: []string{"play"}}); err != nil {
+		panic(err)
+	}
+	err = client.Serve(ctx) // until the connection ends
+	<-done
+	fmt.Println("game: connection ended:", err)
+	// Output:
+	// neuro <- Tic Tac Toe: startup
+	// neuro <- Tic Tac Toe: actions/register
+	// neuro <- Tic Tac Toe: actions/force "Your turn."
+	// game: Neuro plays play {"cell": 5}
+	// neuro <- Tic Tac Toe: action/result success=true "mark placed"
+	// game: connection ended: transport: connection closed
+}
+
+// A Component in a manager, opening an action window. WithDialer plugs in
+// an in-memory connection; a real game leaves the default (gorilla) and
+// raises events.Connect with the URL.
+func ExampleComponent() {
+	ctx := context.Background()
+	neuroEnds := make(chan transport.Conn, 1)
+	dial := func(ctx context.Context, url string) (transport.Conn, error) {
+		gameEnd, neuroEnd := transport.Pipe()
+		neuroEnds <- neuroEnd
+		return gameEnd, nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fakeNeuro(<-neuroEnds)
+	}()
+
+	m := manager.New("game")
+	n, err := neuro.NewComponent("Tic Tac Toe", neuro.WithDialer(dial))
+	if err != nil {
+		panic(err)
+	}
+	if err := m.Add(n); err != nil {
+		panic(err)
+	}
+	if err := m.Raise(ctx, manager.NewEvent(events.Connect, "ws://localhost:8000")); err != nil {
+		panic(err)
+	}
+	if err := n.WaitConnected(ctx); err != nil {
+		panic(err)
+	}
+
+	res, err := n.Window(ctx, neuro.WindowSpec{
+		Context: "You play O. Free cells: 1, 5, 9.",
+		Actions: []neuro.ActionSpec{{
+			Action: play,
+			Handler: func(ctx context.Context, act events.Action) neuro.Result {
+				return neuro.Success("mark placed")
+			},
+		}},
+		Force: neuro.ForceActions{Query: "Your turn."},
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := n.Stop(ctx, 0, "game over"); err != nil {
+		panic(err)
+	}
+	<-done
+	fmt.Println("game: Neuro chose", res.Action, res.Data)
+	// Output:
+	// neuro <- Tic Tac Toe: startup
+	// neuro <- Tic Tac Toe: context
+	// neuro <- Tic Tac Toe: actions/register
+	// neuro <- Tic Tac Toe: actions/force "Your turn."
+	// neuro <- Tic Tac Toe: actions/unregister
+	// neuro <- Tic Tac Toe: action/result success=true "mark placed"
+	// game: Neuro chose play {"cell": 5}
+}

@@ -1,0 +1,165 @@
+package neuro
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/neurokit/neurokit/events"
+)
+
+// WindowSpec describes an action window: a moment where the game asks
+// Neuro to pick exactly one of a few actions (in the spirit of the
+// official Unity SDK's ActionWindow).
+type WindowSpec struct {
+	// Context, when not empty, is sent as context when the window opens.
+	Context string
+	// Silent sends Context silently (see SendContext).
+	Silent bool
+	// Actions are the choices. A nil Handler accepts every use (Success
+	// with no message). A handler that fails keeps the window open for
+	// Neuro's retry.
+	Actions []ActionSpec
+	// Force is the force sent once the actions are registered: Query is
+	// required; State, EphemeralContext and Priority are optional.
+	// ActionNames is ignored: the window forces its own actions.
+	Force ForceActions
+}
+
+// WindowResult is the action that closed a window.
+type WindowResult struct {
+	// Action is the name of the action Neuro chose.
+	Action string
+	// Data is the JSON document she sent with it ("" when none).
+	Data string
+}
+
+// Window opens an action window and waits until Neuro successfully uses
+// one of its actions, then returns it. In order it: sends spec.Context,
+// registers the actions with their handlers (as one HandleTemporaryGroup),
+// takes the force slot (waiting its turn behind a force in flight, as
+// ForceQueued does), sends the force, and waits.
+//
+// Races are handled: an action that arrives before the force was sent is
+// handled normally (and closes the window if it succeeds); uses are
+// handled one at a time, so when two arrive back to back only the first
+// success counts and the other is answered with a failed result saying
+// the choice is closed; a failed result keeps the window open for Neuro's
+// retry. The winning action is unregistered, with the others, before its
+// successful result is sent. After a reconnect the actions are registered
+// again with the registry and the force is sent again.
+//
+// When ctx ends first, Window closes the window (waiting for a handler of
+// it that is running), unregisters its actions and returns ctx.Err(). It
+// fails at once for an invalid spec.
+func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, error) {
+	if len(spec.Actions) == 0 {
+		return WindowResult{}, &ValidationError{Subject: "window", Problem: "at least one action is needed"}
+	}
+	specs := make([]ActionSpec, len(spec.Actions))
+	actions := make([]Action, len(spec.Actions))
+	for i, s := range spec.Actions {
+		if s.Handler == nil {
+			s.Handler = acceptAction
+		}
+		specs[i] = s
+		actions[i] = s.Action
+	}
+	f := spec.Force
+	f.ActionNames = specNames(specs)
+	if err := CheckForce(f, nil); err != nil {
+		return WindowResult{}, err
+	}
+	if _, err := CheckRegister(actions); err != nil {
+		return WindowResult{}, err
+	}
+
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	won := make(chan WindowResult, 1)
+	g := &group{won: func(act events.Action) {
+		won <- WindowResult{Action: act.Name, Data: act.Data}
+		cancel()
+	}}
+
+	if spec.Context != "" {
+		if err := c.SendContext(ctx, spec.Context, spec.Silent); err != nil {
+			return WindowResult{}, err
+		}
+	}
+	if err := c.handle(ctx, specs, g); err != nil {
+		return WindowResult{}, err
+	}
+	for {
+		changed := c.connChanged()
+		// Wait for the force in flight (ours included, from the second
+		// round on) to end: with a success the window is won; after a
+		// reset we force again.
+		slot, err := c.client.acquireForce(wctx, f.ActionNames, true)
+		if err != nil {
+			break
+		}
+		err = c.client.sendForce(wctx, slot, f)
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrInvalid):
+			// Our actions are gone: won, or unregistered by the game.
+			if r, ok := wonResult(won); ok {
+				return r, nil
+			}
+			if !c.closeWindow(ctx, g) {
+				return <-won, nil
+			}
+			return WindowResult{}, err
+		default:
+			// Not connected, or the connection failed under the write: try
+			// again on the next connection.
+			c.log.Debug("window force not sent; waiting for a connection", zap.Error(err))
+			select {
+			case <-changed:
+			case <-wctx.Done():
+			}
+		}
+		if wctx.Err() != nil {
+			break
+		}
+	}
+	if r, ok := wonResult(won); ok {
+		return r, nil
+	}
+	if !c.closeWindow(ctx, g) {
+		// A success closed the window while we were giving up.
+		return <-won, nil
+	}
+	return WindowResult{}, ctx.Err()
+}
+
+func wonResult(won chan WindowResult) (WindowResult, bool) {
+	select {
+	case r := <-won:
+		return r, true
+	default:
+		return WindowResult{}, false
+	}
+}
+
+// closeWindow closes g without a winner and unregisters its actions. It
+// reports false when a success had closed g already.
+func (c *Component) closeWindow(ctx context.Context, g *group) bool {
+	if !g.close() {
+		return false
+	}
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if err := c.UnregisterActions(uctx, g.names...); err != nil {
+		c.log.Warn("unregistering the actions of a closed window failed", zap.Strings("actions", g.names), zap.Error(err))
+	}
+	return true
+}
+
+// cleanupTimeout bounds the unregistration a cancelled window sends.
+const cleanupTimeout = 5 * time.Second
+
+func acceptAction(context.Context, events.Action) Result { return Success("") }
