@@ -1,0 +1,132 @@
+// Command neuro-server runs the neurokit Neuro simulator standalone, as a
+// drop-in for the official mock server: games connect to the websocket
+// address (default 127.0.0.1:8000), and the HTTP address (default
+// 127.0.0.1:1337) takes POST / to send any JSON message to every game and
+// GET /state for a snapshot. Every message in both directions is logged,
+// one line each. SIGINT or SIGTERM shuts it down cleanly (exit 0).
+//
+// Usage:
+//
+//	neuro-server [-ws-addr 127.0.0.1:8000] [-http-addr 127.0.0.1:1337]
+//	             [-force-delay 500ms] [-seed N] [-retries 5]
+//	             [-result-timeout 20s] [-error-rate 0] [-no-reregister]
+//	             [-log-level debug]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/neurokit/neurokit/neuro/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "neuro-server:", err)
+		os.Exit(1)
+	}
+}
+
+// shutdownTimeout bounds the graceful shutdown after a signal.
+const shutdownTimeout = 5 * time.Second
+
+// run parses args, serves until ctx ends, then shuts down gracefully. The
+// log goes to stdout. -h prints the usage and returns nil.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("neuro-server", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var (
+		wsAddr        = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
+		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for POST / and GET /state (empty: none)")
+		forceDelay    = fs.Duration("force-delay", server.DefaultForceDelay, "wait before answering (and retrying) a force")
+		seed          = fs.Int64("seed", 0, "seed for repeatable choices and data (default: random)")
+		retries       = fs.Int("retries", server.DefaultRetries, "retries of a force after failed results")
+		resultTimeout = fs.Duration("result-timeout", server.DefaultResultTimeout, "wait for an action/result before counting it failed")
+		errorRate     = fs.Float64("error-rate", 0, "`probability` (0..1) of sending deliberately invalid data for a force")
+		noReregister  = fs.Bool("no-reregister", false, "do not send actions/reregister_all when a game connects")
+		logLevel      = zapcore.DebugLevel
+	)
+	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message, info hides them")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	switch {
+	case *forceDelay < 0:
+		return errors.New("-force-delay must not be negative")
+	case *retries < 0:
+		return errors.New("-retries must not be negative")
+	case *resultTimeout <= 0:
+		return errors.New("-result-timeout must be positive")
+	case *errorRate < 0 || *errorRate > 1:
+		return errors.New("-error-rate must be between 0 and 1")
+	}
+
+	log := newLogger(stdout, logLevel)
+	defer func() { _ = log.Sync() }()
+	opts := []server.Option{
+		server.WithLogger(log),
+		server.WithForceDelay(*forceDelay),
+		server.WithRetries(*retries),
+		server.WithResultTimeout(*resultTimeout),
+		server.WithErrorRate(*errorRate),
+		server.WithReregisterOnConnect(!*noReregister),
+	}
+	if flagSet(fs, "seed") {
+		opts = append(opts, server.WithSeed(*seed))
+	}
+	s := server.New(opts...)
+	if err := s.Start(*wsAddr, *httpAddr); err != nil {
+		_ = s.Close()
+		return err
+	}
+	fields := []zap.Field{zap.String("websocket", s.URL())}
+	if a := s.HTTPAddr(); a != "" {
+		fields = append(fields, zap.String("http", "http://"+a))
+	}
+	log.Info("neuro-server ready", fields...)
+
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := s.Shutdown(sctx); err != nil {
+		log.Warn("shutdown was not clean", zap.Error(err))
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// newLogger returns a console logger: one readable line per entry.
+func newLogger(w io.Writer, level zapcore.Level) *zap.Logger {
+	cfg := zap.NewDevelopmentEncoderConfig()
+	cfg.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05.000")
+	cfg.EncodeCaller = nil
+	cfg.CallerKey = ""
+	cfg.StacktraceKey = ""
+	core := zapcore.NewCore(zapcore.NewConsoleEncoder(cfg), zapcore.Lock(zapcore.AddSync(w)), level)
+	return zap.New(core)
+}

@@ -1,0 +1,82 @@
+// Package server is a Neuro simulator: the server side of the Neuro API,
+// for games to connect to in development and in tests. It behaves like the
+// official mock server ("Randy") and checks what games send the way a
+// strict server would.
+//
+// # Connections
+//
+// Each connection is one game, with its own action registry, context log,
+// pending actions and force queue. ServeConn runs a connection over any
+// transport.Conn (tests use transport.Pipe); Handler is the websocket
+// endpoint (gorilla.Accept + ServeConn); Start listens on two addresses
+// like the official mock (websocket, and the HTTP side of HTTPHandler).
+// Close ends every connection at once, Shutdown with a close handshake;
+// both wait for every goroutine the server started.
+//
+// On connect the server sends actions/reregister_all (WithReregisterOnConnect).
+// A startup clears the game's registry and force queue and is answered
+// with the acknowledgement (StartupAck, session of WithSession). Registering
+// a name already registered is ignored, like the real server.
+//
+// # Forces
+//
+// One force is served at a time; a force that arrives while another is
+// pending is queued (with a warning). After the force delay the Policy
+// chooses an action among the listed ones that are registered (default:
+// RandomPolicy, a random one with data from GenerateData) and the server
+// sends it. A successful result ends the force and the next queued one is
+// served; a failed result, or none within the result timeout (20s, like
+// the real server; a late result is discarded), retries the force after
+// the delay, up to WithRetries times, then the server gives up with a
+// warning. The policy is asked again on each attempt. WithErrorRate makes
+// the server send deliberately bad data now and then, so that games'
+// failed-result and retry paths show. Actions sent outside forces
+// (SendAction, Act, SendRaw, POST /) are never retried.
+//
+// The record of a pending action is created before its frame is written,
+// so a game fast enough to answer before the write returns is never told
+// its id is unknown.
+//
+// # Protocol checks
+//
+// Nothing a game sends ends its connection. Each problem becomes a
+// Warning (see the Warn… kinds), logged at warn level and recorded per
+// game: a message before startup, a changed game name, an invalid action
+// name, a discouraged schema keyword, a schema that is not an object (the
+// action is registered without it), "schema": null (accepted as no schema:
+// the Python SDK sends it), a duplicate registration, a force naming
+// unregistered actions, a force while one is pending, a result for an
+// unknown or timed-out id, a failed result without a message, a binary
+// frame, an unknown command, a malformed frame.
+//
+// # Go API and observation
+//
+// Send, SendRaw, SendAction, Act, AwaitResult, ReregisterAll,
+// ShutdownGraceful, ShutdownImmediate and Broadcast send any server
+// message; Games, Game, Registry, ContextLog, Warnings, Results and State
+// inspect. A game is named by "" (the latest connected game), its
+// connection id ("#1") or its game name.
+//
+// Everything that happens is an Event with a sequence number, kept in a
+// bounded history. WaitFor finds the first event, past or future, that
+// matches; Watch returns a Watcher that reads events from now on, each
+// once, without missing any: take the watcher, act, then wait on it. No
+// callback is ever called with a lock held.
+//
+// # Design notes
+//
+//   - Goroutines: ServeConn reads on its caller's goroutine and owns one
+//     more, the game's force loop, which it joins before returning. Timers
+//     are plain time.Timers inside those goroutines or inside the caller
+//     of Act/AwaitResult; nothing runs detached.
+//   - A pending action is resolved exactly once, by its result or by its
+//     timeout, whichever takes the game's lock first. Actions nobody waits
+//     on expire lazily, when the game sends its next frame or is inspected.
+//   - A force ends, for the queue, the moment its successful (or last
+//     failed) result is read, not when the force loop wakes up: a game that
+//     sends its next force right after the result is not warned.
+//   - A startup cancels the game's queued forces (recorded as
+//     ForceCancelled) along with its registry; context survives.
+//   - Disconnected games stay inspectable (the oldest are dropped past
+//     100); per-game logs keep their last 1000 entries.
+package server

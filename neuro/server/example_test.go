@@ -1,0 +1,58 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/transport"
+)
+
+// A game talks to the simulator over an in-memory pipe: startup, register,
+// force, and the action Neuro sends back.
+func Example() {
+	s := server.New(server.WithForceDelay(time.Millisecond), server.WithSeed(1))
+	defer s.Close() // closes the connection and waits for ServeConn
+
+	serverEnd, game := transport.Pipe()
+	go func() { _ = s.ServeConn(context.Background(), serverEnd) }()
+
+	ctx := context.Background()
+	send := func(m neuro.Message) {
+		frame, _ := neuro.EncodeGame("Example Game", m)
+		_ = game.Write(ctx, frame)
+	}
+	recv := func() neuro.Message {
+		frame, _ := game.Read(ctx)
+		m, _ := neuro.DecodeServer(frame)
+		return m
+	}
+
+	fmt.Println(recv().Command()) // sent on connect
+	send(neuro.Startup{})
+	fmt.Println(recv().(neuro.StartupAck).Session.DisplayName)
+	send(neuro.RegisterActions{Actions: []neuro.Action{{
+		Name:        "pick",
+		Description: "Pick a cell.",
+		Schema: neuro.Schema{
+			"type":       "object",
+			"properties": map[string]any{"cell": map[string]any{"type": "integer", "enum": []int{5}}},
+			"required":   []string{"cell"},
+		},
+	}}})
+	send(neuro.ForceActions{Query: "Your turn.", ActionNames: []string{"pick"}})
+	a := recv().(neuro.ActionRequest)
+	fmt.Println(a.Name, a.Data)
+
+	w := s.Watch()
+	send(neuro.ActionResult{ID: a.ID, Success: true})
+	e, _ := w.WaitFor(ctx, func(e server.Event) bool { return e.Kind == server.EventForceDone })
+	fmt.Println(e.Force.Outcome, len(s.Warnings()), "warnings")
+	// Output:
+	// actions/reregister_all
+	// Neuro-sama
+	// pick {"cell":5}
+	// succeeded 0 warnings
+}

@@ -1,0 +1,205 @@
+package server
+
+import (
+	"errors"
+	"time"
+
+	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro"
+)
+
+// Sentinel errors. Test for them with errors.Is.
+var (
+	// ErrServerClosed is returned once Close or Shutdown was called.
+	ErrServerClosed = errors.New("server: closed")
+	// ErrUnknownGame is returned when no game matches the given reference.
+	ErrUnknownGame = errors.New("server: no such game")
+	// ErrGameNotConnected is returned when sending to, or waiting on, a game
+	// whose connection has ended.
+	ErrGameNotConnected = errors.New("server: game not connected")
+	// ErrResultTimeout is returned by Act and AwaitResult when no result
+	// came within the result timeout; the action counts as failed.
+	ErrResultTimeout = errors.New("server: no action result within the timeout")
+	// ErrUnknownAction is returned by AwaitResult for an id that the server
+	// never sent to that game.
+	ErrUnknownAction = errors.New("server: unknown action id")
+)
+
+// WarningKind names one protocol check.
+type WarningKind string
+
+// The protocol checks. A strict server would reject or mishandle what they
+// describe; this one records a Warning, logs it and carries on.
+const (
+	WarnBeforeStartup      WarningKind = "message before startup"
+	WarnGameRenamed        WarningKind = "game name changed"
+	WarnInvalidActionName  WarningKind = "invalid action name"
+	WarnDiscouragedKeyword WarningKind = "discouraged schema keyword"
+	WarnSchemaNotObject    WarningKind = "schema not an object"
+	WarnNullSchema         WarningKind = "schema is null"
+	WarnDuplicateAction    WarningKind = "duplicate registration"
+	WarnForceUnregistered  WarningKind = "force names unregistered actions"
+	WarnForceWhilePending  WarningKind = "force while one is pending"
+	WarnUnknownResult      WarningKind = "result for unknown id"
+	WarnLateResult         WarningKind = "result after timeout"
+	WarnFailedNoMessage    WarningKind = "failed result without a message"
+	WarnBinaryFrame        WarningKind = "binary frame"
+	WarnUnknownCommand     WarningKind = "unknown command"
+	WarnMalformed          WarningKind = "malformed message"
+	WarnResultTimeout      WarningKind = "result timeout"
+	WarnRetriesExhausted   WarningKind = "force retries exhausted"
+	WarnPolicyFailed       WarningKind = "policy failed"
+)
+
+// Warning is one protocol check that failed.
+type Warning struct {
+	// Seq is the sequence number of the EventWarning that reported it.
+	Seq    uint64      `json:"seq"`
+	GameID string      `json:"gameId"`
+	Game   string      `json:"game"`
+	Kind   WarningKind `json:"kind"`
+	Detail string      `json:"detail"`
+	Time   time.Time   `json:"time"`
+}
+
+// String returns "kind: detail".
+func (w Warning) String() string {
+	if w.Detail == "" {
+		return string(w.Kind)
+	}
+	return string(w.Kind) + ": " + w.Detail
+}
+
+// ContextEntry is one context message a game sent.
+type ContextEntry struct {
+	Message string    `json:"message"`
+	Silent  bool      `json:"silent"`
+	Time    time.Time `json:"time"`
+}
+
+// PendingAction is an action sent to a game whose result has not come yet.
+type PendingAction struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Data    string `json:"data,omitempty"`
+	HasData bool   `json:"hasData"`
+	// Forced reports whether the action answers a force.
+	Forced bool `json:"forced"`
+	// Attempt counts the tries of its force: 1 for the first.
+	Attempt int `json:"attempt,omitempty"`
+	// Faulty reports data made invalid on purpose (WithErrorRate).
+	Faulty   bool      `json:"faulty,omitempty"`
+	SentAt   time.Time `json:"sentAt"`
+	Deadline time.Time `json:"deadline"`
+}
+
+// Result is how an action ended: the game's action/result, or a timeout.
+type Result struct {
+	PendingAction
+	GameID  string `json:"gameId"`
+	Game    string `json:"game"`
+	Success bool   `json:"success"`
+	Message string `json:"message,omitempty"`
+	// TimedOut reports that no result came in time; the action failed.
+	TimedOut bool      `json:"timedOut,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// QueuedForce is a force waiting to be served, or being served (the first
+// of a game's queue).
+type QueuedForce struct {
+	neuro.ForceActions
+	ReceivedAt time.Time `json:"receivedAt"`
+	// Attempts counts the actions sent for it so far.
+	Attempts int `json:"attempts"`
+}
+
+// GameState is a snapshot of one game connection.
+type GameState struct {
+	// ID identifies the connection ("#1", "#2", ... in connection order).
+	ID string `json:"id"`
+	// Name is the game name of its first message ("" before any).
+	Name           string          `json:"name"`
+	Connected      bool            `json:"connected"`
+	StartedUp      bool            `json:"startedUp"`
+	ShutdownReady  bool            `json:"shutdownReady"`
+	ConnectedAt    time.Time       `json:"connectedAt"`
+	DisconnectedAt *time.Time      `json:"disconnectedAt,omitempty"`
+	Actions        []neuro.Action  `json:"actions"`
+	Context        []ContextEntry  `json:"context"`
+	Pending        []PendingAction `json:"pending"`
+	ForceQueue     []QueuedForce   `json:"forceQueue"`
+	Warnings       []Warning       `json:"warnings"`
+	Results        []Result        `json:"results"`
+}
+
+// State is the snapshot served by GET /state.
+type State struct {
+	Session events.Session `json:"session"`
+	Games   []GameState    `json:"games"`
+}
+
+// EventKind classifies an Event.
+type EventKind string
+
+// Event kinds.
+const (
+	// EventConnected: a game connection started.
+	EventConnected EventKind = "connected"
+	// EventDisconnected: a game connection ended; Err says why.
+	EventDisconnected EventKind = "disconnected"
+	// EventReceived: a frame came from a game. Message is nil and Err set
+	// when it could not be decoded.
+	EventReceived EventKind = "received"
+	// EventSent: a frame is being sent to a game (recorded just before the
+	// write, so that it precedes the game's answer).
+	EventSent EventKind = "sent"
+	// EventWarning: a protocol check failed; Warning is set.
+	EventWarning EventKind = "warning"
+	// EventResult: an action ended (result received or timed out); Result
+	// is set.
+	EventResult EventKind = "result"
+	// EventForceDone: the server stopped serving a force; Force is set.
+	EventForceDone EventKind = "force done"
+)
+
+// ForceOutcome says how the server finished with a force.
+type ForceOutcome string
+
+// Force outcomes.
+const (
+	ForceSucceeded ForceOutcome = "succeeded" // an action got a successful result
+	ForceGaveUp    ForceOutcome = "gave up"   // retries exhausted
+	ForceDropped   ForceOutcome = "dropped"   // none of its actions is registered
+	ForceCancelled ForceOutcome = "cancelled" // the game sent startup again
+	ForceFailed    ForceOutcome = "failed"    // the policy returned an error
+)
+
+// ForceDone describes a force the server finished with.
+type ForceDone struct {
+	Force    neuro.ForceActions `json:"force"`
+	Outcome  ForceOutcome       `json:"outcome"`
+	Attempts int                `json:"attempts"`
+}
+
+// Event is one thing that happened on the server, in order. Events are
+// read with WaitFor, History and Watch.
+type Event struct {
+	// Seq numbers events from 1, in the order they were recorded.
+	Seq    uint64    `json:"seq"`
+	Time   time.Time `json:"time"`
+	Kind   EventKind `json:"kind"`
+	GameID string    `json:"gameId"`
+	Game   string    `json:"game"`
+	// Command is the command of a received or sent frame ("" if unreadable).
+	Command string `json:"command,omitempty"`
+	// Message is the decoded frame of EventReceived (game → Neuro types)
+	// and EventSent (Neuro → game types); nil when it did not decode.
+	Message neuro.Message `json:"-"`
+	// Frame is the raw frame of EventReceived and EventSent.
+	Frame   []byte     `json:"-"`
+	Err     error      `json:"-"`
+	Warning *Warning   `json:"warning,omitempty"`
+	Result  *Result    `json:"result,omitempty"`
+	Force   *ForceDone `json:"forceDone,omitempty"`
+}
