@@ -195,7 +195,9 @@ func (s *CompiledSchema) Check(data string, hasData bool) error {
 	}
 	v, err := jsonschema.UnmarshalJSON(strings.NewReader(trimmed))
 	if err != nil {
-		return &DataError{Action: s.action, Message: "data is not valid JSON: " + jsonSyntaxProblem(err), Err: err}
+		// Say what to send as well as what was wrong: the model retries
+		// from this message alone.
+		return &DataError{Action: s.action, Message: "data is not valid JSON (" + jsonSyntaxProblem(err) + "); send " + s.shape, Err: err}
 	}
 	if loc, num, found := outOfRangeNumber(v); found {
 		return &DataError{Action: s.action, Message: instanceName(v, loc) + " is out of range: " + truncateText(num, 40)}
