@@ -193,6 +193,10 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 	switch {
 	case ended && !s.closingNow():
 		_ = conn.Close(transport.CloseGoingAway, "server shutting down")
+	case errors.Is(readErr, transport.ErrClosed):
+		// Closed locally (Disconnect, Shutdown): a close handshake may be
+		// under way, and Close waits for it where CloseNow would cut it.
+		_ = conn.Close(transport.CloseGoingAway, "")
 	default:
 		_ = conn.CloseNow()
 	}
