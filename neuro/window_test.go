@@ -174,8 +174,14 @@ func TestWindowBackToBack(t *testing.T) {
 	srv.quiet() // both passed validation and went to their handlers
 	close(release)
 	expect[UnregisterActions](srv)
+	// The loser may be answered before the winner's result is written
+	// (its handler can be gone already when its event is raised): each
+	// gets exactly one answer, in either order.
 	first := expect[ActionResult](srv)
 	second := expect[ActionResult](srv)
+	if !first.Success {
+		first, second = second, first
+	}
 	if !first.Success {
 		t.Errorf("first result %+v", first)
 	}
