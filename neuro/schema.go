@@ -1,6 +1,7 @@
 package neuro
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -1181,7 +1182,7 @@ func (f *fastNode) numberValid(s string) bool {
 		var c int // sign of x - bound, 2 when unknown
 		switch {
 		case isInt && b.isInt:
-			c = cmpInt64(i, b.i)
+			c = cmp.Compare(i, b.i)
 		default:
 			xf := x
 			if isInt {
@@ -1206,12 +1207,3 @@ func (f *fastNode) numberValid(s string) bool {
 	return true
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}

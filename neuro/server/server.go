@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -537,7 +538,7 @@ func (s *Server) Warnings() []Warning {
 	for _, st := range s.Games() {
 		out = append(out, st.Warnings...)
 	}
-	slices.SortFunc(out, func(a, b Warning) int { return compareSeq(a.Seq, b.Seq) })
+	slices.SortFunc(out, func(a, b Warning) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out
 }
 
@@ -552,15 +553,6 @@ func (s *Server) Results() []Result {
 	return out
 }
 
-func compareSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // ---- listeners ----
 
