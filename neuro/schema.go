@@ -1206,4 +1206,3 @@ func (f *fastNode) numberValid(s string) bool {
 	}
 	return true
 }
-

@@ -553,7 +553,6 @@ func (s *Server) Results() []Result {
 	return out
 }
 
-
 // ---- listeners ----
 
 // Start listens on wsAddr for game websockets and, unless httpAddr is "",
