@@ -331,6 +331,9 @@ func TestRunSurvivesDisconnect(t *testing.T) {
 	if n := o.score.Neuro + o.score.Computer + o.score.Draws; n != 1 {
 		t.Errorf("score %v, want one game", o.score)
 	}
+	// Run returns once the game closed; wait until the simulator has read
+	// everything up to that close before looking at the wire.
+	s.WithGame("#2").WaitDisconnected()
 	first, second := wire(sim, "#1"), wire(sim, "#2")
 	if !regexp.MustCompile(`^startup context context register force action unregister result✓ context register force $`).MatchString(first) {
 		t.Errorf("first connection:\n%s", first)
