@@ -191,6 +191,11 @@ func TestDemoSurvivesSimulatorRestart(t *testing.T) {
 	if n := o.score.Neuro + o.score.Computer + o.score.Draws; n != 1 {
 		t.Errorf("score %v, want one game", o.score)
 	}
+	// Run returns once the game closed; let the new simulator read
+	// everything up to that close before looking at the wire.
+	if _, err := second.WaitFor(ctx, func(e server.Event) bool { return e.Kind == server.EventDisconnected }); err != nil {
+		t.Fatal(err)
+	}
 	// On the new simulator: startup, the registry, the force again, the
 	// rest of the turn, then the other turns and the outcome.
 	w := demoWire(second, "#1")
