@@ -279,7 +279,11 @@ func (c *Client) Serve(ctx context.Context) error {
 
 // dispatch handles one frame read on the connection of generation gen.
 func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
-	m, err := DecodeServer(frame)
+	if req, ok := decodeActionFast(frame); ok { // the usual frame, unboxed
+		c.handleAction(ctx, gen, req)
+		return
+	}
+	m, err := decodeServerSlow(frame)
 	if err != nil {
 		var de *DecodeError
 		if errors.As(err, &de) && de.Command == CmdAction && de.ID != "" {

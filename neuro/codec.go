@@ -165,6 +165,14 @@ func isAbsent(raw json.RawMessage) bool {
 // Unknown for a command it does not know. A malformed frame returns a
 // *DecodeError naming the bad field.
 func DecodeServer(frame []byte) (Message, error) {
+	if a, ok := decodeActionFast(frame); ok {
+		return a, nil
+	}
+	return decodeServerSlow(frame)
+}
+
+// decodeServerSlow is DecodeServer without the fast path.
+func decodeServerSlow(frame []byte) (Message, error) {
 	cmd, env, err := decodeEnvelope(frame)
 	if err != nil {
 		return nil, err
@@ -290,6 +298,14 @@ func decodeStartupAck(data json.RawMessage) (Message, error) {
 // server (such as neuro/server) reads. A schema sent as JSON null decodes as
 // no schema.
 func DecodeGame(frame []byte) (game string, m Message, err error) {
+	if game, r, ok := decodeResultFast(frame); ok {
+		return game, r, nil
+	}
+	return decodeGameSlow(frame)
+}
+
+// decodeGameSlow is DecodeGame without the fast path.
+func decodeGameSlow(frame []byte) (game string, m Message, err error) {
 	cmd, env, err := decodeEnvelope(frame)
 	if err != nil {
 		return "", nil, err
