@@ -7,6 +7,11 @@ import "unicode/utf8"
 // produces for ActionResult{id, success, message}, without reflection.
 // It is the hot path of every action round trip.
 func appendResult(dst, gameJSON []byte, id string, success bool, message string) []byte {
+	if dst == nil {
+		// One allocation, large enough unless many characters need escaping.
+		n := len(`{"command":"action/result","game":,"data":{"id":"","success":false,"message":""}}`)
+		dst = make([]byte, 0, n+len(gameJSON)+len(id)+len(message)+(len(id)+len(message))/8+8)
+	}
 	dst = append(dst, `{"command":"action/result","game":`...)
 	dst = append(dst, gameJSON...)
 	dst = append(dst, `,"data":{"id":`...)

@@ -622,9 +622,11 @@ func (c *Component) runAction(act events.Action, p *pendingAction) {
 			}
 		}()
 	}
-	event := events.ActionEvent(act.Name)
+	var event string
 	if p != nil {
 		event = p.event // computed at registration
+	} else {
+		event = events.ActionEvent(act.Name)
 	}
 	if !c.hasHandler(event) {
 		c.log.Warn("action without a handler; answering a failed result", zap.String("action", act.Name), zap.String("id", act.ID))
