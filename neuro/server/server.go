@@ -462,7 +462,8 @@ func (s *Server) AwaitResult(ctx context.Context, gameRef, id string) (Result, e
 	p, ok := g.pending[id]
 	if !ok {
 		for i := len(g.results) - 1; i >= 0; i-- {
-			if r := g.results[i]; r.ID == id {
+			if g.results[i].id == id {
+				r := g.expandLocked(g.results[i])
 				g.mu.Unlock()
 				return r, resultErr(r)
 			}
