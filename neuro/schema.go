@@ -1,6 +1,7 @@
 package neuro
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -44,11 +46,48 @@ import (
 // rejection, goes through github.com/santhosh-tekuri/jsonschema/v6.
 type CompiledSchema struct {
 	action   string
-	sch      *jsonschema.Schema // nil: the action takes no data
-	absentOK bool               // no data is valid
-	needs    string             // Message for no data when !absentOK
-	shape    string             // "a JSON object with ..."
-	fast     *fastNode          // nil when the schema is not simple
+	has      bool      // false: the action takes no data
+	absentOK bool      // no data is valid
+	needs    string    // Message for no data when !absentOK
+	shape    string    // "a JSON object with ..."
+	fast     *fastNode // nil when the schema is not simple
+
+	// The general validator's schema: several KiB per action, and only
+	// needed to reject data (or to accept data the fast path cannot
+	// check). With a fast path it is dropped after compiling and compiled
+	// again from src the first time it is needed.
+	once sync.Once
+	sch  *jsonschema.Schema // read through full()
+	src  []byte             // the normalized schema as JSON; nil once sch is kept
+}
+
+// full returns the general validator's schema, compiling it again if it
+// was dropped. The schema compiled once already, so it compiles again.
+func (s *CompiledSchema) full() *jsonschema.Schema {
+	s.once.Do(func() {
+		if s.sch != nil {
+			return
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(s.src))
+		if err == nil {
+			s.sch, err = compileDoc(doc)
+		}
+		if err != nil {
+			panic(fmt.Sprintf("neuro: recompiling the schema of action %q: %v", s.action, err))
+		}
+		s.src = nil
+	})
+	return s.sch
+}
+
+func compileDoc(doc any) (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	c.UseLoader(noSchemaLoader{})
+	c.AssertFormat()
+	if err := c.AddResource(schemaLocation, doc); err != nil {
+		return nil, err
+	}
+	return c.Compile(schemaLocation)
 }
 
 // DataError reports action data that is absent when needed, not valid
@@ -121,11 +160,18 @@ func CompileSchema(a Action) (*CompiledSchema, error) {
 	if err != nil {
 		return nil, fail(compileProblem(err), err)
 	}
-	cs.sch = sch
+	cs.has = true
 	cs.fast = buildFast(sch, 0)
 	cs.absentOK = sch.Validate(map[string]any{}) == nil
 	cs.shape = objectShape(sch)
 	cs.needs = "this action needs data: " + cs.shape
+	if cs.fast != nil {
+		if src, err := json.Marshal(doc); err == nil {
+			cs.src = src // sch is dropped: full() compiles it again
+			return cs, nil
+		}
+	}
+	cs.sch = sch
 	return cs, nil
 }
 
@@ -177,14 +223,14 @@ func (s *CompiledSchema) Action() string {
 
 // HasSchema reports whether the action has a schema. Data sent to an
 // action without one is ignored by Check; a game may want to log it.
-func (s *CompiledSchema) HasSchema() bool { return s != nil && s.sch != nil }
+func (s *CompiledSchema) HasSchema() bool { return s != nil && s.has }
 
 // Check validates the data of one incoming action; hasData reports whether
 // the action carried a data field (ActionRequest.HasData). It returns nil
 // when the data is acceptable and a *DataError otherwise. See
 // CompiledSchema for the policy on absent data.
 func (s *CompiledSchema) Check(data string, hasData bool) error {
-	if s == nil || s.sch == nil {
+	if s == nil || !s.has {
 		return nil
 	}
 	trimmed := strings.Trim(data, " \t\r\n")
@@ -206,7 +252,7 @@ func (s *CompiledSchema) Check(data string, hasData bool) error {
 	if s.fast != nil && s.fast.valid(v) {
 		return nil
 	}
-	err = s.sch.Validate(v)
+	err = s.full().Validate(v)
 	if err == nil {
 		return nil
 	}
@@ -471,7 +517,7 @@ func (s *CompiledSchema) nodeAt(url string) *jsonschema.Schema {
 		}
 		eachSubschema(n, walk)
 	}
-	walk(s.sch)
+	walk(s.full())
 	if found == nil {
 		return &jsonschema.Schema{}
 	}
