@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -71,6 +72,14 @@ type Component struct {
 	wg     sync.WaitGroup // every goroutine the component started
 	joined chan struct{}  // closed once wg is done after Stop
 
+	// Actions run on worker goroutines of the component, never on the
+	// reader. A worker that finished waits on work for the next action
+	// (at most maxIdleWorkers wait; the others return), so a round trip
+	// reuses a goroutine whose stack has grown instead of starting one.
+	// Waiting workers return when Stop begins.
+	work        chan actionJob // unbuffered
+	idleWorkers atomic.Int32
+
 	mu         sync.Mutex
 	stopping   bool
 	stopCode   int
@@ -115,6 +124,7 @@ func NewComponent(game string, opts ...Option) (*Component, error) {
 		attempt: newAttempt(),
 		newConn: make(chan struct{}),
 		owned:   make(map[string]manager.HandlerID),
+		work:    make(chan actionJob),
 	}
 	cl, err := newClient(game, componentHandler{c}, o)
 	if err != nil {
@@ -509,11 +519,47 @@ func (h componentHandler) HandleAction(ctx context.Context, act events.Action) {
 	h.handlePending(ctx, act, nil)
 }
 
-// handlePending runs the action in a goroutine of the component.
+// handlePending runs the action on a waiting worker of the component, or
+// on a new one; never on the caller (the reader).
 func (h componentHandler) handlePending(_ context.Context, act events.Action, p *pendingAction) {
 	c := h.c
+	select {
+	case c.work <- actionJob{act: act, p: p}:
+		return
+	default:
+	}
 	c.wg.Add(1)
-	go c.runAction(act, p)
+	go c.worker(act, p)
+}
+
+// actionJob is one validated action for a worker.
+type actionJob struct {
+	act events.Action
+	p   *pendingAction
+}
+
+// maxIdleWorkers bounds the workers of a component waiting for an action.
+const maxIdleWorkers = 2
+
+// worker runs act, then the actions handed to it while it waits, until
+// enough workers wait already or Stop begins.
+func (c *Component) worker(act events.Action, p *pendingAction) {
+	defer c.wg.Done()
+	for {
+		c.runAction(act, p)
+		if c.idleWorkers.Add(1) > maxIdleWorkers {
+			c.idleWorkers.Add(-1)
+			return
+		}
+		select {
+		case j := <-c.work:
+			c.idleWorkers.Add(-1)
+			act, p = j.act, j.p
+		case <-c.stopCtx.Done():
+			c.idleWorkers.Add(-1)
+			return
+		}
+	}
 }
 
 // HandleMessage turns the other server messages into events.
@@ -597,7 +643,6 @@ const internalErrorMessage = "internal error in the game while handling this act
 // runAction raises the event of one validated action and makes sure it
 // is answered exactly once.
 func (c *Component) runAction(act events.Action, p *pendingAction) {
-	defer c.wg.Done()
 	ctx := c.hctx
 	if d := c.o.handlerTimeout; d > 0 {
 		// The failed result goes out first, then the handler's context is
