@@ -231,7 +231,9 @@ func (g *game) write(ctx context.Context, m neuro.Message, frame []byte) error {
 	}
 	name := g.nameNow()
 	g.s.record(Event{Kind: EventSent, GameID: g.id, Game: name, Command: cmd, Message: m, Frame: slices.Clone(frame)})
-	g.s.log.Debug("→ "+orUnknown(cmd), zap.String("game", orID(name, g.id)), zap.String("id", g.id), frameField(frame))
+	if ce := g.s.log.Check(zap.DebugLevel, "→ "+orUnknown(cmd)); ce != nil { // fields cost even when not logged
+		ce.Write(zap.String("game", orID(name, g.id)), zap.String("id", g.id), frameField(frame))
+	}
 	if err := g.conn.Write(ctx, frame); err != nil {
 		if _, _, closed := transport.CloseCode(err); closed {
 			return fmt.Errorf("%w: %w", ErrGameNotConnected, err)
@@ -460,7 +462,9 @@ func (g *game) handle(ctx context.Context, frame []byte) {
 	}
 	g.s.record(Event{Kind: EventReceived, GameID: g.id, Game: g.name, Time: now, Command: cmd,
 		Message: m, Frame: frame, Err: err})
-	g.s.log.Debug("← "+orUnknown(cmd), zap.String("game", orID(g.name, g.id)), zap.String("id", g.id), frameField(frame))
+	if ce := g.s.log.Check(zap.DebugLevel, "← "+orUnknown(cmd)); ce != nil {
+		ce.Write(zap.String("game", orID(g.name, g.id)), zap.String("id", g.id), frameField(frame))
+	}
 	if name != "" && name != g.name {
 		g.warnLocked(WarnGameRenamed, fmt.Sprintf("game %q now calls itself %q; the name must never change", g.name, name))
 	}
