@@ -324,20 +324,20 @@ func (s *Server) gameList() []*game {
 // game still connected; otherwise an id ("#2") or a game name (the most
 // recent connection with that name, connected ones first).
 func (s *Server) findGame(ref string) (*game, error) {
-	games := s.gameList()
+	// "" and ids are resolved under s.mu without copying the game list
+	// (every Act resolves one); names need each game's lock, which is not
+	// taken under s.mu, so they are looked up in a copy.
+	s.mu.Lock()
+	if g := s.findByIDLocked(ref); g != nil {
+		s.mu.Unlock()
+		return g, nil
+	}
 	if ref == "" {
-		for i := len(games) - 1; i >= 0; i-- {
-			if games[i].live.Load() {
-				return games[i], nil
-			}
-		}
+		s.mu.Unlock()
 		return nil, fmt.Errorf("%w: no game is connected", ErrUnknownGame)
 	}
-	for _, g := range games {
-		if g.id == ref {
-			return g, nil
-		}
-	}
+	games := slices.Clone(s.games)
+	s.mu.Unlock()
 	var fallback *game
 	for i := len(games) - 1; i >= 0; i-- {
 		if games[i].nameNow() != ref {
@@ -354,6 +354,25 @@ func (s *Server) findGame(ref string) (*game, error) {
 		return fallback, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownGame, ref)
+}
+
+// findByIDLocked returns the most recently connected live game for ref
+// "", the game whose id is ref otherwise, or nil.
+func (s *Server) findByIDLocked(ref string) *game {
+	if ref == "" {
+		for i := len(s.games) - 1; i >= 0; i-- {
+			if s.games[i].live.Load() {
+				return s.games[i]
+			}
+		}
+		return nil
+	}
+	for _, g := range s.games {
+		if g.id == ref {
+			return g
+		}
+	}
+	return nil
 }
 
 // Disconnect closes one game's connection with code and reason (a close
