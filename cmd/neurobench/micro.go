@@ -9,6 +9,7 @@ import (
 
 	EventBus "github.com/asaskevich/EventBus"
 
+	"github.com/neurokit/neurokit/internal/memconn"
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/transport"
@@ -103,9 +104,9 @@ func benchEventBus(b *testing.B, fail func(error)) {
 // benchRoundTripAllocs is the game-side round trip of
 // neuro/roundtrip_bench_test.go (BenchmarkGameActionRoundTrip), the same
 // code: frame read → decode → dispatch through the Manager → result
-// encoded → frame written, over memConn, no schema.
+// encoded → frame written, over memconn.Conn, no schema.
 func benchRoundTripAllocs(b *testing.B, fail func(error)) {
-	conn := newMemConn()
+	conn := memconn.New()
 	c, err := neuro.NewComponent("Bench Game", neuro.WithDialer(func(context.Context, string) (transport.Conn, error) {
 		return conn, nil
 	}))
@@ -130,7 +131,7 @@ func benchRoundTripAllocs(b *testing.B, fail func(error)) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := conn.roundTrip(ctx, frame); err != nil {
+		if err := conn.RoundTrip(ctx, frame); err != nil {
 			fail(err)
 		}
 	}
