@@ -42,8 +42,9 @@ import (
 // Simple schemas (types, enum, const, bounds, lengths, pattern, required,
 // properties, additionalProperties, items, item counts: what actions
 // usually use) are checked by a fast path that skips the general
-// validator's allocations when the data is valid; anything else, and every
-// rejection, goes through github.com/santhosh-tekuri/jsonschema/v6.
+// validator's allocations when the data is valid: first straight on the
+// JSON text (fastNode.validJSON), then on the parsed value; anything else,
+// and every rejection, goes through github.com/santhosh-tekuri/jsonschema/v6.
 type CompiledSchema struct {
 	action   string
 	has      bool      // false: the action takes no data
@@ -240,6 +241,15 @@ func (s *CompiledSchema) Check(data string, hasData bool) error {
 		}
 		return &DataError{Action: s.action, Message: s.needs}
 	}
+	if s.fast != nil && s.fast.validJSON(trimmed) {
+		return nil
+	}
+	return s.checkParsed(trimmed)
+}
+
+// checkParsed is Check's general path: it parses trimmed, then validates
+// and explains.
+func (s *CompiledSchema) checkParsed(trimmed string) error {
 	v, err := jsonschema.UnmarshalJSON(strings.NewReader(trimmed))
 	if err != nil {
 		// Say what to send as well as what was wrong: the model retries
