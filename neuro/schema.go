@@ -1011,6 +1011,12 @@ const (
 	fastTypeObject
 )
 
+// fastTypeBits maps a JSON schema type name to its fastNode type bit.
+var fastTypeBits = map[string]uint8{
+	"null": fastTypeNull, "boolean": fastTypeBoolean, "number": fastTypeNumber, "integer": fastTypeInteger,
+	"string": fastTypeString, "array": fastTypeArray, "object": fastTypeObject,
+}
+
 // fastBound is one of minimum, maximum, exclusiveMinimum, exclusiveMaximum.
 type fastBound struct {
 	above, strict bool    // x > or >= (above), x < or <= (!above)
@@ -1041,24 +1047,11 @@ func buildFast(n *jsonschema.Schema, depth int) *fastNode {
 	f := &fastNode{minLen: -1, maxLen: -1, minItems: -1, maxItems: -1, required: n.Required, pattern: n.Pattern}
 	if n.Types != nil {
 		for _, t := range n.Types.ToStrings() {
-			switch t {
-			case "null":
-				f.types |= fastTypeNull
-			case "boolean":
-				f.types |= fastTypeBoolean
-			case "number":
-				f.types |= fastTypeNumber
-			case "integer":
-				f.types |= fastTypeInteger
-			case "string":
-				f.types |= fastTypeString
-			case "array":
-				f.types |= fastTypeArray
-			case "object":
-				f.types |= fastTypeObject
-			default:
+			bit, ok := fastTypeBits[t]
+			if !ok {
 				return nil
 			}
+			f.types |= bit
 		}
 	}
 	if n.Enum != nil {
