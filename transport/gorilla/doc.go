@@ -1,6 +1,7 @@
 // Package gorilla implements transport.Conn over gorilla/websocket: Dial (and
 // Dialer, a transport.DialFunc) for games, Accept for servers such as the
-// Neuro simulator.
+// Neuro simulator, and Wrap for a *websocket.Conn the game opened itself.
+// The three give the same connection, configured by the same options.
 //
 // # Frames
 //
@@ -14,8 +15,8 @@
 //
 // Any number of goroutines may call Write: writes are serialised by a lock
 // and run on the caller's goroutine, each bounded by the write timeout (5s by
-// default). Reading is done by one goroutine per connection, started by Dial
-// or Accept, which hands frames to Read through a short queue. This is what
+// default). Reading is done by one goroutine per connection, started by Dial,
+// Accept or Wrap, which hands frames to Read through a short queue. This is what
 // lets Read honour its context without harming the connection: gorilla's
 // read side is corrupt after a read deadline fires, so a cancelled Read
 // cannot be implemented by expiring the socket's deadline. A Read whose

@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
@@ -61,4 +64,59 @@ func ExampleDial() {
 	// Output:
 	// {"command":"startup","game":"Example"}
 	// server saw close 1000 game over
+}
+
+// A game that opens its websocket itself, here with its own gorilla
+// Dialer, wraps the connection to hand it to the Neuro client. Neuro (a
+// test server) sends an action; the game answers with its result.
+func ExampleWrap() {
+	neuroGot := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := gorilla.Accept(w, r)
+		if err != nil {
+			return
+		}
+		defer conn.CloseNow()
+		ctx := r.Context()
+		if err := conn.Write(ctx, []byte(`{"command":"action","data":{"id":"1","name":"jump"}}`)); err != nil {
+			return
+		}
+		result, err := conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		neuroGot <- string(result)
+		_, _ = conn.Read(ctx) // until the game closes
+	}))
+	defer srv.Close()
+
+	// The game's own websocket code.
+	dialer := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+	ws, _, err := dialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		fmt.Println("dial:", err)
+		return
+	}
+	// From here on, conn owns ws.
+	conn := gorilla.Wrap(ws, gorilla.WithReadLimit(64<<10), gorilla.WithPingInterval(15*time.Second))
+	defer conn.CloseNow()
+
+	ctx := context.Background()
+	action, err := conn.Read(ctx)
+	if err != nil {
+		fmt.Println("read:", err)
+		return
+	}
+	fmt.Println("game got:", string(action))
+	if err := conn.Write(ctx, []byte(`{"command":"action/result","game":"Example","data":{"id":"1","success":true}}`)); err != nil {
+		fmt.Println("write:", err)
+		return
+	}
+	fmt.Println("Neuro got:", <-neuroGot)
+	if err := conn.Close(transport.CloseNormal, "game over"); err != nil {
+		fmt.Println("close:", err)
+	}
+	// Output:
+	// game got: {"command":"action","data":{"id":"1","name":"jump"}}
+	// Neuro got: {"command":"action/result","game":"Example","data":{"id":"1","success":true}}
 }
