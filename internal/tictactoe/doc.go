@@ -13,11 +13,13 @@
 //     exchanged with Neuro as one short line of the transcript
 //     ("→ actions/force "Your move…" [play]", "← action play {"cell":5} #3").
 //   - Run: a whole session. It connects a neuro.Component (reconnect on),
-//     sends the rules as context, and plays the games: each Neuro turn is one
-//     neuro.Component.Window (context, register play with the free cells in
-//     its schema, force with the board as state, wait, unregister before
-//     the successful result), each X move is played at once, and each
-//     outcome goes out as context. Then it stops the component cleanly.
+//     waits briefly for Neuro's startup acknowledgement (so that its line
+//     has a fixed place in the transcript), sends the rules as context, and
+//     plays the games: each Neuro turn is one neuro.Component.Window
+//     (context, register play with the free cells in its schema, force with
+//     the board as state, wait, unregister before the successful result),
+//     each X move is played at once, and each outcome goes out as context.
+//     Then it stops the component cleanly.
 //
 // A dropped connection does not end a match: the component reconnects,
 // sends startup and the registry again, and the Window in progress forces

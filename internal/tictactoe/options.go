@@ -22,6 +22,11 @@ const (
 	// the turn is asked again (closing the window and opening a new one).
 	// Time spent disconnected does not count against her.
 	DefaultTurnTimeout = 20 * time.Second
+	// DefaultAckWait is how long Run waits for Neuro's acknowledgement of
+	// the first startup before it sends the rules. The simulator and the
+	// real Neuro answer at once; a server that never acknowledges (the
+	// official mock) costs this wait once per session.
+	DefaultAckWait = time.Second
 	// DefaultStopTimeout bounds the clean Stop at the end of a session.
 	DefaultStopTimeout = 5 * time.Second
 	// maxUnansweredTurns is how many times in a row a turn may time out
@@ -55,6 +60,7 @@ type options struct {
 	reconnect   neuro.ReconnectPolicy
 	connectWait time.Duration
 	turnTimeout time.Duration
+	ackWait     time.Duration
 	color       bool
 	quiet       bool
 }
@@ -67,6 +73,7 @@ func newOptions(opts []Option) options {
 		reconnect:   DefaultReconnect,
 		connectWait: DefaultConnectWait,
 		turnTimeout: DefaultTurnTimeout,
+		ackWait:     DefaultAckWait,
 	}
 	for _, opt := range opts {
 		opt.apply(&o)
@@ -129,6 +136,17 @@ func WithTurnTimeout(d time.Duration) Option {
 	return optionFunc(func(o *options) {
 		if d > 0 {
 			o.turnTimeout = d
+		}
+	})
+}
+
+// WithAckWait sets how long Run waits for Neuro's acknowledgement of the
+// first startup before it sends the rules; zero does not wait. Defaults to
+// DefaultAckWait (1s); d < 0 keeps the default.
+func WithAckWait(d time.Duration) Option {
+	return optionFunc(func(o *options) {
+		if d >= 0 {
+			o.ackWait = d
 		}
 	})
 }

@@ -44,7 +44,9 @@ func (s Score) String() string {
 //
 // It connects a neuro.Component with reconnect on (see WithReconnect),
 // retrying the first connection for the connect wait (WithConnectWait);
-// sends the rules as context; plays the games (each Neuro turn is one
+// waits for Neuro's acknowledgement of the startup, at most for the ack
+// wait (WithAckWait), so that a seeded match prints the same transcript
+// every time; sends the rules as context; plays the games (each Neuro turn is one
 // action window: context, register "play" with the free cells, force with
 // the board as state, wait for a valid move, unregister before the
 // successful result); sends each outcome as context; and stops the
@@ -129,6 +131,9 @@ func (s *session) BindHandlers() error {
 		events.Reconnected:   s.onChange,
 		events.Disconnected:  s.onDisconnected,
 		events.ConnectFailed: s.onConnectFailed,
+		// The acknowledgement only wakes waitAck, which reads the
+		// component's Session: events may arrive out of order.
+		events.StartupAcknowledged: s.onChange,
 	})
 	return err
 }
@@ -210,6 +215,7 @@ func (s *session) play(ctx context.Context) error {
 	if err := s.connect(ctx); err != nil {
 		return err
 	}
+	s.waitAck(ctx)
 	if err := s.neuro.SendContext(ctx, Rules, true); err != nil {
 		return err
 	}
@@ -224,6 +230,32 @@ func (s *session) play(ctx context.Context) error {
 		s.t.print(s.t.paint(styleRed, "… Neuro is away; she will not hear the last outcome"))
 	}
 	return nil
+}
+
+// waitAck waits, at most for the ack wait, until Neuro acknowledged the
+// startup of the first connection. Nothing depends on the
+// acknowledgement (it is optional, and older servers never send it), but
+// the frames she sends on connecting (actions/reregister_all, the
+// acknowledgement) then come before the rules in the transcript, in the
+// same place every run, instead of wherever the reader goroutine happens
+// to print them.
+func (s *session) waitAck(ctx context.Context) {
+	timer := time.NewTimer(s.o.ackWait)
+	defer timer.Stop()
+	for {
+		changed, _ := s.watch()
+		if _, ok := s.neuro.Session(); ok {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			s.log.Debug("no startup acknowledgement; going on", zap.Duration("waited", s.o.ackWait))
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // connect makes the first connection, retrying for the connect wait.
