@@ -8,8 +8,8 @@
 // otherwise it connects to that URL (the real Neuro, the official mock, or
 // go run ./cmd/neuro-server). The transcript goes to stdout: each board,
 // who played what, and every message exchanged in one short line ("→" the
-// game to Neuro, "←" Neuro to the game). Logs go to stderr (warnings and
-// up; -v for everything).
+// game to Neuro, "←" Neuro to the game); go run ./cmd/demo -h explains
+// every symbol. Logs go to stderr (warnings and up; -v for everything).
 //
 // Usage:
 //
@@ -17,9 +17,13 @@
 //	     [-delay 300ms] [-connect-wait 5s] [-quiet] [-v]
 //
 // -seed makes a match repeatable: it seeds the computer and the embedded
-// simulator (without it a random seed is used and printed). -flaky P makes
-// the embedded simulator send invalid data with probability P (try 0.3),
-// so that failed results and Neuro's retries show.
+// simulator (without it a random seed is used and printed), and the
+// transcript is the same every run apart from the simulator's port and
+// timings. (The demo waits up to a second for Neuro's acknowledgement of
+// its startup before it sends the rules, so that the acknowledgement always
+// lands in the same place.) -flaky P makes the embedded simulator send
+// invalid data with probability P (try 0.3), so that failed results and
+// Neuro's retries show.
 //
 // The demo reconnects when the connection drops (250ms first wait, up to
 // 5s between tries, for about two minutes) and the game in progress goes

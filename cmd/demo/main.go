@@ -62,6 +62,7 @@ func exitCode(err error) int {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = usage(fs)
 	var (
 		url     = fs.String("url", "", "Neuro websocket `URL` (default: $"+neuro.URLEnv+", else an embedded simulator)")
 		games   = fs.Int("games", 1, "number of games to play")

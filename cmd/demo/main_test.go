@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -63,8 +65,7 @@ func TestRunDefaults(t *testing.T) {
 	}
 }
 
-// TestRunSeededFlaky: -flaky shows failed results and retries; the same
-// seed plays the same match.
+// TestRunSeededFlaky: -flaky shows failed results and retries.
 func TestRunSeededFlaky(t *testing.T) {
 	args := []string{"-seed", "7", "-flaky", "0.5", "-games", "2", "-delay", "5ms", "-quiet=false"}
 	out, errOut, err := demo(t, testCtx(t), nil, args...)
@@ -75,24 +76,77 @@ func TestRunSeededFlaky(t *testing.T) {
 	if errOut != "" {
 		t.Errorf("stderr not empty:\n%s", errOut)
 	}
-	again, _, err := demo(t, testCtx(t), nil, args...)
-	if err != nil {
-		t.Fatalf("second run = %v", err)
-	}
-	if moves(out) != moves(again) {
-		t.Errorf("seed 7 played two different matches:\n%s\n---\n%s", moves(out), moves(again))
+}
+
+// TestRunSeededTranscript: the same seed prints the same transcript, line
+// for line, apart from the simulator's port and timings; the startup
+// acknowledgement included, which comes before the rules.
+func TestRunSeededTranscript(t *testing.T) {
+	for _, args := range [][]string{
+		{"-seed", "7", "-delay", "0s"},
+		{"-seed", "7", "-flaky", "0.5", "-games", "2", "-delay", "0s"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			first, _, err := demo(t, testCtx(t), nil, args...)
+			if err != nil {
+				t.Fatalf("run = %v", err)
+			}
+			second, _, err := demo(t, testCtx(t), nil, args...)
+			if err != nil {
+				t.Fatalf("second run = %v", err)
+			}
+			a, b := maskRun(first), maskRun(second)
+			if a != b {
+				t.Fatalf("two runs with %q differ:\n%s", args, lineDiff(a, b))
+			}
+			startup := "→ startup\n← actions/reregister_all\n← startup Neuro-sama\n→ context \"Let's play"
+			if !strings.Contains(a, startup) {
+				t.Errorf("the transcript does not open with startup, its acknowledgement, then the rules:\n%s", a)
+			}
+		})
 	}
 }
 
-// moves keeps the lines that say who played what and who won.
-func moves(out string) string {
-	var keep []string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, " plays ") || strings.Contains(l, "Final score") || strings.Contains(l, "← action ") {
-			keep = append(keep, l[:strings.LastIndex(l+" #", " #")])
+var (
+	portRE     = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]):[0-9]+`)
+	durationRE = regexp.MustCompile(`\b([0-9]+(\.[0-9]+)?(ns|µs|ms|s|m|h))+\b`)
+)
+
+// maskRun replaces what may change between two runs of one seed: the
+// embedded simulator's port and durations.
+func maskRun(out string) string {
+	out = portRE.ReplaceAllString(out, "$1:PORT")
+	return durationRE.ReplaceAllString(out, "DURATION")
+}
+
+// lineDiff shows the first line where a and b differ, with its number.
+func lineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  first:  %q\n  second: %q", i+1, x, y)
 		}
 	}
-	return strings.Join(keep, "\n")
+	return "(no line differs)"
+}
+
+func TestMaskRun(t *testing.T) {
+	in := "Neuro: the embedded simulator at ws://127.0.0.1:41234 (seed 7, thinks 300ms, flaky 0)\n" +
+		"⇄ reconnected to ws://127.0.0.1:41234 after 1.5s\n… no valid move from Neuro within 1m5s; asking again\n" +
+		"← action play {\"cell\":5} #0e843ac5-1"
+	want := "Neuro: the embedded simulator at ws://127.0.0.1:PORT (seed 7, thinks DURATION, flaky 0)\n" +
+		"⇄ reconnected to ws://127.0.0.1:PORT after DURATION\n… no valid move from Neuro within DURATION; asking again\n" +
+		"← action play {\"cell\":5} #0e843ac5-1"
+	if got := maskRun(in); got != want {
+		t.Errorf("maskRun =\n%s\nwant\n%s", got, want)
+	}
 }
 
 func TestRunQuiet(t *testing.T) {
@@ -202,7 +256,17 @@ func TestRunUsage(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
 		t.Errorf("-h: run = %v", err)
 	}
-	requireContains(t, errb.String(), "-url", "-games", "-seed", "-flaky", "-quiet")
+	help := errb.String()
+	requireContains(t, help, "-url", "-games", "-seed", "-flaky", "-quiet")
+	if !strings.HasPrefix(help, "demo plays tic-tac-toe with Neuro") {
+		t.Errorf("-h does not start with what the demo does:\n%s", help)
+	}
+	legend := strings.Index(help, "Reading the transcript:")
+	flags := strings.Index(help, "\n  -url")
+	if legend < 0 || flags < legend {
+		t.Errorf("-h lacks the transcript legend before the flags:\n%s", help)
+	}
+	requireContains(t, help, "→ ", "← ", "(silent)", "✓", "✗", "#0e843ac5-1", "⇄ ", "(no data)")
 }
 
 func TestExitCode(t *testing.T) {
