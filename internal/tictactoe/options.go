@@ -24,8 +24,8 @@ const (
 	DefaultTurnTimeout = 20 * time.Second
 	// DefaultAckWait is how long Run waits for Neuro's acknowledgement of
 	// the first startup before it sends the rules. The simulator and the
-	// real Neuro answer at once; a server that never acknowledges (the
-	// official mock) costs this wait once per session.
+	// real Neuro answer at once; a server that never acknowledges (one
+	// older than the acknowledgement) costs this wait once per session.
 	DefaultAckWait = time.Second
 	// DefaultStopTimeout bounds the clean Stop at the end of a session.
 	DefaultStopTimeout = 5 * time.Second

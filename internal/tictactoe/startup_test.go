@@ -136,8 +136,8 @@ func TestRunWaitsForAck(t *testing.T) {
 	}
 }
 
-// TestRunWithoutAck: a server that never acknowledges (the official mock)
-// costs the ack wait, then the match is played.
+// TestRunWithoutAck: a server that never acknowledges (one older than the
+// acknowledgement) costs the ack wait, then the match is played.
 func TestRunWithoutAck(t *testing.T) {
 	s := neurotest.NewServer(t)
 	dial, _ := gateDialer(true)
