@@ -1,0 +1,79 @@
+package schema
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// FuzzSchemaCheck feeds arbitrary data to Check against schemas using
+// most keywords: it must not panic, and every rejection must be a
+// *DataError with a message in valid UTF-8 naming no Go internals.
+func FuzzSchemaCheck(f *testing.F) {
+	for _, s := range []string{
+		`{"slot": 5, "count": 3, "speed": 0.5, "name": "keep", "code": "ABC", "tags": ["red"], "pos": {"x": 0, "y": 7}, "kind": "tower", "alt": true}`,
+		`{"slot": 4, "tags": ["red", "red", "pink"], "pos": {"x": 9}, "colour": 1}`,
+		`{"slot": "5", "pos": [], "alt": "x", "big": 1e400}`,
+		`[1, {"a": []}]`, `"x"`, `null`, `{`, ``, `{'a': True,}`, `{"a": "\u12"}`,
+		`{"slot": 1, "speed": 1e999, "count": 1e-999, "big": 12345678901234567890123}`,
+		`{"slot": 1, "tags": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 1e5]}`,
+		nestedData, playData,
+	} {
+		f.Add(s, true)
+	}
+	f.Add("", false)
+	schemas := []*Compiled{mustCompile(f, "build", richSchema), mustCompile(f, "march", nestedSchema), mustCompile(f, "play", playSchema)}
+	f.Fuzz(func(t *testing.T, data string, hasData bool) {
+		for _, c := range schemas {
+			err := c.Check(data, hasData)
+			if err == nil {
+				continue
+			}
+			var de *DataError
+			if !errors.As(err, &de) || de.Message == "" || de.Action != c.Action() {
+				t.Fatalf("Check(%q) = %#v", data, err)
+			}
+			if !utf8.ValidString(de.Message) || strings.Contains(de.Message, "invalid character") {
+				t.Fatalf("Check(%q): message %q", data, de.Message)
+			}
+		}
+	})
+}
+
+// FuzzSyntaxProblem checks that the syntax explainer and the JSON parser
+// agree on what is valid JSON, so that every text the parser refuses gets
+// a plain reason.
+func FuzzSyntaxProblem(f *testing.F) {
+	for _, s := range []string{
+		`{"a": 1}`, `{"a": x}`, `{"a": 1,}`, `[1, 2`, `"abc`, `"\u00e9"`, `"\u00g9"`, `tru`, `nul`, `-`, `1.`, `1e+`,
+		`0.5e-3`, `{"a" 1}`, `{a: 1}`, `{'a': 1}`, "\"a\tb\"", `"\q"`, `[1] 2`, `{"a": [true, false, null]}`, "\xff", `"\xff"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		trimmed := strings.Trim(data, " \t\r\n")
+		if trimmed == "" || nestedTooDeeply(trimmed) {
+			return
+		}
+		_, perr := jsonschema.UnmarshalJSON(strings.NewReader(trimmed))
+		r := syntaxReader{s: data}
+		r.ws()
+		if r.value(0) {
+			r.ws()
+			if r.i < len(r.s) {
+				r.problemAt(r.i, "extra")
+			}
+		}
+		if (perr == nil) != (r.problem == "") {
+			t.Fatalf("data %q: parser says %v, explainer says %q", data, perr, r.problem)
+		}
+		if perr != nil {
+			if p := syntaxProblem(data); p == "it could not be read" || !utf8.ValidString(p) {
+				t.Fatalf("data %q: problem %q", data, p)
+			}
+		}
+	})
+}
