@@ -109,9 +109,6 @@ func (c *Compiled) checkParsed(data, trimmed string) error {
 			" (numbers may have at most "+strconv.Itoa(maxNumberLen)+" characters and an exponent from -"+
 			strconv.Itoa(maxNumberExponent)+" to "+strconv.Itoa(maxNumberExponent)+")", nil)
 	}
-	if c.fast != nil && c.fast.valid(v) {
-		return nil
-	}
 	sch, err := c.full()
 	if err != nil {
 		return c.fail("the game could not check this data (its schema failed to load); this is the game's fault, not yours", err)

@@ -6,7 +6,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -166,66 +166,6 @@ func buildFast(n *jsonschema.Schema, depth int) *fastNode {
 	return f
 }
 
-// valid reports whether v is certainly valid against the schema; false
-// means "invalid or not sure".
-func (f *fastNode) valid(v any) bool {
-	if f.never {
-		return false
-	}
-	switch x := v.(type) {
-	case nil:
-		return f.typeOK(fastTypeNull) && (!f.hasEnum || slices.Contains(f.enum, nil))
-	case bool:
-		return f.typeOK(fastTypeBoolean) && (!f.hasEnum || slices.Contains(f.enum, any(x)))
-	case string:
-		if !f.typeOK(fastTypeString) || (f.hasEnum && !slices.Contains(f.enum, any(x))) {
-			return false
-		}
-		if f.minLen >= 0 || f.maxLen >= 0 {
-			n := utf8.RuneCountInString(x)
-			if (f.minLen >= 0 && n < f.minLen) || (f.maxLen >= 0 && n > f.maxLen) {
-				return false
-			}
-		}
-		return f.pattern == nil || f.pattern.MatchString(x)
-	case json.Number:
-		return f.numberValid(string(x))
-	case map[string]any:
-		if !f.typeOK(fastTypeObject) || f.hasEnum {
-			return false
-		}
-		for _, r := range f.required {
-			if _, ok := x[r]; !ok {
-				return false
-			}
-		}
-		for k, e := range x {
-			if p, ok := f.props[k]; ok {
-				if !p.valid(e) {
-					return false
-				}
-			} else if f.noExtra || (f.extra != nil && !f.extra.valid(e)) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		if !f.typeOK(fastTypeArray) || f.hasEnum ||
-			(f.minItems >= 0 && len(x) < f.minItems) || (f.maxItems >= 0 && len(x) > f.maxItems) {
-			return false
-		}
-		if f.items != nil {
-			for _, e := range x {
-				if !f.items.valid(e) {
-					return false
-				}
-			}
-		}
-		return true
-	}
-	return false
-}
-
 func (f *fastNode) typeOK(t uint8) bool { return f.types == 0 || f.types&t != 0 }
 
 // numberValid checks a JSON number. Only plain integers that fit an int64
@@ -233,8 +173,13 @@ func (f *fastNode) typeOK(t uint8) bool { return f.types == 0 || f.types&t != 0 
 // value is strictly on the right side of it (rounding is monotonic, so
 // that is proof), and need the full validator for integer-ness and enums.
 func (f *fastNode) numberValid(s string) bool {
-	i, err := strconv.ParseInt(s, 10, 64)
-	isInt := err == nil
+	var i int64
+	isInt := false
+	if !strings.ContainsAny(s, ".eE") { // ParseInt allocates its error
+		var err error
+		i, err = strconv.ParseInt(s, 10, 64)
+		isInt = err == nil
+	}
 	if f.types != 0 && f.types&fastTypeNumber == 0 && (f.types&fastTypeInteger == 0 || !isInt) {
 		return false
 	}
@@ -258,6 +203,7 @@ func (f *fastNode) numberValid(s string) bool {
 	}
 	var x float64
 	if !isInt {
+		var err error
 		if x, err = strconv.ParseFloat(s, 64); err != nil {
 			return false
 		}

@@ -3,8 +3,6 @@ package schema
 import (
 	"strings"
 	"testing"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // fastSchemas use only keywords the fast path handles.
@@ -137,34 +135,13 @@ func FuzzSchemaFastPath(f *testing.F) {
 	})
 }
 
-// FuzzSchemaValueFastPath checks the parsed-value fast path the same way.
-func FuzzSchemaValueFastPath(f *testing.F) {
-	for _, s := range fastSeeds {
-		f.Add(s)
+func TestFastPathDepthLimit(t *testing.T) {
+	fast, full := compilePair(t, map[string]any{"type": "object"})
+	for _, levels := range []int{maxDepth - 1, maxDepth, maxDepth + 1} {
+		data := strings.Repeat(`{"a":`, levels) + "1" + strings.Repeat("}", levels)
+		fastOK, fullOK := fast.fast.validJSON(data), full.Check(data, true) == nil
+		if fastOK != fullOK || fullOK != (levels <= maxDepth) {
+			t.Errorf("%d levels: fast path %v, general path %v", levels, fastOK, fullOK)
+		}
 	}
-	var fast []*Compiled
-	for _, doc := range fastSchemas {
-		a, _ := compilePair(f, doc)
-		fast = append(fast, a)
-	}
-	f.Fuzz(func(t *testing.T, data string) {
-		v, err := jsonschema.UnmarshalJSON(strings.NewReader(data))
-		if err != nil {
-			return
-		}
-		if _, _, found := outOfRangeNumber(v); found {
-			return
-		}
-		for i, c := range fast {
-			if c.fast.valid(v) {
-				sch, err := c.full()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := sch.Validate(v); err != nil {
-					t.Fatalf("schema %d, data %s: value fast path says valid, validator says %v", i, data, err)
-				}
-			}
-		}
-	})
 }

@@ -2,54 +2,51 @@ package schema
 
 import "unicode/utf8"
 
-// validJSON is the fast path of Check for data as it arrives: it walks the
-// JSON text against f without building a value. It only ever answers true
-// when Check's general path (jsonschema.UnmarshalJSON, the number range
-// check, fastNode.valid or the full validator) would also accept data
-// (FuzzSchemaBytes). Anything unusual makes it answer false and Check
-// takes the general path, which decides and explains: invalid data, \u
-// escapes, invalid UTF-8, duplicate or escaped keys, objects with many
-// members, deep nesting, numbers outside the range Check accepts.
+// validJSON is Check's fast path: it walks the JSON text data (already
+// trimmed) against f without building a value or allocating. It only ever
+// answers true when the general path (parse, limits, full validator) would
+// also accept data (FuzzSchemaFastPath). Anything unusual makes it answer
+// false and Check takes the general path, which decides and explains:
+// invalid data, \u escapes, invalid UTF-8, duplicate or escaped keys,
+// objects with many members, deep nesting, numbers outside the range
+// Check accepts.
 func (f *fastNode) validJSON(data string) bool {
-	s := scanner{b: []byte(data)}
+	s := scanner{s: data}
 	if !f.validValue(&s, 0) {
 		return false
 	}
-	return s.end()
+	s.ws()
+	return s.i == len(s.s)
 }
 
-const (
-	fastMaxDepth   = 32
-	fastMaxMembers = 32
-)
+// fastMaxMembers bounds the members of one object the walk reads (it
+// keeps their keys on the stack to spot duplicates).
+const fastMaxMembers = 32
 
 func (f *fastNode) validValue(s *scanner, depth int) bool {
-	if f.never || depth > fastMaxDepth {
+	if f.never {
 		return false
 	}
 	s.ws()
-	if s.i >= len(s.b) {
+	if s.i >= len(s.s) {
 		return false
 	}
-	switch c := s.b[s.i]; {
-	case c == '{':
+	switch c := s.s[s.i]; {
+	case c == '{' || c == '[':
+		if depth >= maxDepth { // the general path refuses more levels
+			return false
+		}
 		s.i++
-		return f.validObject(s, depth)
-	case c == '[':
-		s.i++
+		if c == '{' {
+			return f.validObject(s, depth)
+		}
 		return f.validArray(s, depth)
 	case c == '"':
 		raw, esc, ok := s.str()
-		if !ok {
-			return false
-		}
-		return f.validString(raw, esc)
+		return ok && f.validString(raw, esc)
 	case c == 't' || c == 'f':
 		b := c == 't'
-		if !(b && s.literal("true")) && !(!b && s.literal("false")) {
-			return false
-		}
-		if !f.typeOK(fastTypeBoolean) {
+		if !(b && s.literal("true")) && !(!b && s.literal("false")) || !f.typeOK(fastTypeBoolean) {
 			return false
 		}
 		if f.hasEnum {
@@ -79,61 +76,24 @@ func (f *fastNode) validValue(s *scanner, depth int) bool {
 		if !s.number() {
 			return false
 		}
-		num := string(s.b[start:s.i])
+		num := s.s[start:s.i]
 		return numberInRange(num) && f.numberValid(num)
 	}
 	return false
 }
 
-// number consumes a JSON number, reporting whether it is well-formed.
-func (s *scanner) number() bool {
-	digits := func() int {
-		n := 0
-		for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-			s.i++
-			n++
-		}
-		return n
-	}
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	if s.i < len(s.b) && s.b[s.i] == '0' {
-		s.i++
-	} else if digits() == 0 {
-		return false
-	}
-	if s.i < len(s.b) && s.b[s.i] == '.' {
-		s.i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if s.i < len(s.b) && (s.b[s.i] == 'e' || s.b[s.i] == 'E') {
-		s.i++
-		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
-			s.i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func (f *fastNode) validString(raw []byte, esc bool) bool {
+func (f *fastNode) validString(raw string, esc bool) bool {
 	if !f.typeOK(fastTypeString) {
 		return false
 	}
-	var str string
-	decoded := false
+	str := raw
 	if esc {
-		str, decoded = unescape(raw), true
+		str = unescape(raw) // allocates; rare in action data
 	}
 	if f.hasEnum {
 		found := false
 		for _, e := range f.enum {
-			if x, ok := e.(string); ok && ((decoded && x == str) || (!decoded && x == string(raw))) {
+			if x, ok := e.(string); ok && x == str {
 				found = true
 				break
 			}
@@ -143,30 +103,19 @@ func (f *fastNode) validString(raw []byte, esc bool) bool {
 		}
 	}
 	if f.minLen >= 0 || f.maxLen >= 0 {
-		var n int
-		if decoded {
-			n = utf8.RuneCountInString(str)
-		} else {
-			n = utf8.RuneCount(raw)
-		}
+		n := utf8.RuneCountInString(str)
 		if (f.minLen >= 0 && n < f.minLen) || (f.maxLen >= 0 && n > f.maxLen) {
 			return false
 		}
 	}
-	if f.pattern != nil {
-		if !decoded {
-			str = string(raw)
-		}
-		return f.pattern.MatchString(str)
-	}
-	return true
+	return f.pattern == nil || f.pattern.MatchString(str)
 }
 
 func (f *fastNode) validObject(s *scanner, depth int) bool {
 	if !f.typeOK(fastTypeObject) || f.hasEnum || len(f.required) > 64 {
 		return false
 	}
-	var keys [fastMaxMembers][]byte
+	var keys [fastMaxMembers]string
 	n := 0
 	var seen uint64
 	if !s.eat('}') {
@@ -176,31 +125,29 @@ func (f *fastNode) validObject(s *scanner, depth int) bool {
 				return false
 			}
 			for _, p := range keys[:n] {
-				if string(p) == string(k) {
+				if p == k {
 					return false // duplicate: the general path keeps the last
 				}
 			}
 			keys[n] = k
 			n++
 			for j, r := range f.required {
-				if r == string(k) {
+				if r == k {
 					seen |= 1 << j
 				}
 			}
-			if p, ok := f.props[string(k)]; ok {
-				if !p.validValue(s, depth+1) {
-					return false
-				}
+			next := anyValue
+			if p, ok := f.props[k]; ok {
+				next = p
 			} else if f.noExtra {
 				return false
 			} else if f.extra != nil {
-				if !f.extra.validValue(s, depth+1) {
-					return false
-				}
-			} else if !anyValue.validValue(s, depth+1) {
+				next = f.extra
+			}
+			if !next.validValue(s, depth+1) {
 				return false
 			}
-			more, ok := s.next()
+			more, ok := s.next('}')
 			if !ok {
 				return false
 			}
@@ -230,27 +177,28 @@ func (f *fastNode) validArray(s *scanner, depth int) bool {
 				return false
 			}
 			n++
-			if s.eat(',') {
-				continue
+			more, ok := s.next(']')
+			if !ok {
+				return false
 			}
-			if s.eat(']') {
+			if !more {
 				break
 			}
-			return false
 		}
 	}
 	return (f.minItems < 0 || n >= f.minItems) && (f.maxItems < 0 || n <= f.maxItems)
 }
 
-// scanner walks JSON text.
+// scanner reads JSON text for the fast path. It accepts only the plain
+// forms: strings in valid UTF-8 without \u escapes, keys without escapes.
 type scanner struct {
-	b []byte
+	s string
 	i int
 }
 
 func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
+	for s.i < len(s.s) {
+		switch s.s[s.i] {
 		case ' ', '\t', '\n', '\r':
 			s.i++
 		default:
@@ -262,7 +210,7 @@ func (s *scanner) ws() {
 // eat skips whitespace, then consumes c if it is next.
 func (s *scanner) eat(c byte) bool {
 	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == c {
+	if s.i < len(s.s) && s.s[s.i] == c {
 		s.i++
 		return true
 	}
@@ -271,46 +219,94 @@ func (s *scanner) eat(c byte) bool {
 
 // literal consumes lit if it is next (no whitespace skipped).
 func (s *scanner) literal(lit string) bool {
-	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+	if len(s.s)-s.i >= len(lit) && s.s[s.i:s.i+len(lit)] == lit {
 		s.i += len(lit)
 		return true
 	}
 	return false
 }
 
+// next consumes the comma before another member or item (more) or the
+// closing bracket (!more); ok is false for anything else.
+func (s *scanner) next(closing byte) (more, ok bool) {
+	if s.eat(',') {
+		return true, true
+	}
+	if s.eat(closing) {
+		return false, true
+	}
+	return false, false
+}
+
+// number consumes a JSON number, reporting whether it is well-formed.
+func (s *scanner) number() bool {
+	digits := func() int {
+		n := 0
+		for s.i < len(s.s) && s.s[s.i] >= '0' && s.s[s.i] <= '9' {
+			s.i++
+			n++
+		}
+		return n
+	}
+	if s.i < len(s.s) && s.s[s.i] == '-' {
+		s.i++
+	}
+	if s.i < len(s.s) && s.s[s.i] == '0' {
+		s.i++
+	} else if digits() == 0 {
+		return false
+	}
+	if s.i < len(s.s) && s.s[s.i] == '.' {
+		s.i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if s.i < len(s.s) && (s.s[s.i] == 'e' || s.s[s.i] == 'E') {
+		s.i++
+		if s.i < len(s.s) && (s.s[s.i] == '+' || s.s[s.i] == '-') {
+			s.i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // str skips whitespace and consumes a JSON string, returning its raw
 // content between the quotes and whether it holds escapes. ok is false
 // for anything but a well-formed string in valid UTF-8 whose escapes are
 // all single-character ones (no \u).
-func (s *scanner) str() (raw []byte, esc, ok bool) {
+func (s *scanner) str() (raw string, esc, ok bool) {
 	if !s.eat('"') {
-		return nil, false, false
+		return "", false, false
 	}
 	start := s.i
 	ascii := true
-	for s.i < len(s.b) {
-		c := s.b[s.i]
+	for s.i < len(s.s) {
+		c := s.s[s.i]
 		switch {
 		case c == '"':
-			raw = s.b[start:s.i]
+			raw = s.s[start:s.i]
 			s.i++
-			if !ascii && !utf8.Valid(raw) {
-				return nil, false, false
+			if !ascii && !utf8.ValidString(raw) {
+				return "", false, false
 			}
 			return raw, esc, true
 		case c == '\\':
-			if s.i+1 >= len(s.b) {
-				return nil, false, false
+			if s.i+1 >= len(s.s) {
+				return "", false, false
 			}
-			switch s.b[s.i+1] {
+			switch s.s[s.i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			default:
-				return nil, false, false // \u, or invalid
+				return "", false, false // \u, or invalid
 			}
 			esc = true
 			s.i += 2
 		case c < 0x20:
-			return nil, false, false
+			return "", false, false
 		default:
 			if c >= utf8.RuneSelf {
 				ascii = false
@@ -318,20 +314,20 @@ func (s *scanner) str() (raw []byte, esc, ok bool) {
 			s.i++
 		}
 	}
-	return nil, false, false
+	return "", false, false
 }
 
-// key reads an object key and the colon after it.
-func (s *scanner) key() ([]byte, bool) {
+// key reads an object key without escapes and the colon after it.
+func (s *scanner) key() (string, bool) {
 	k, esc, ok := s.str()
 	if !ok || esc || !s.eat(':') {
-		return nil, false
+		return "", false
 	}
 	return k, true
 }
 
 // unescape decodes the single-character escapes str accepted.
-func unescape(raw []byte) string {
+func unescape(raw string) string {
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
@@ -357,22 +353,4 @@ func unescape(raw []byte) string {
 		out = append(out, c)
 	}
 	return string(out)
-}
-
-// end reports whether only whitespace is left after the closing brace.
-func (s *scanner) end() bool {
-	s.ws()
-	return s.i == len(s.b)
-}
-
-// next consumes the comma before another member (true) or the closing
-// brace (false); ok is false for anything else.
-func (s *scanner) next() (more, ok bool) {
-	if s.eat(',') {
-		return true, true
-	}
-	if s.eat('}') {
-		return false, true
-	}
-	return false, false
 }
