@@ -45,6 +45,10 @@ const (
 	maxNumberExponent = 1000
 )
 
+// numberLimits states the limits on numbers in a message.
+var numberLimits = "numbers may have at most " + strconv.Itoa(maxNumberLen) + " characters and an exponent from -" +
+	strconv.Itoa(maxNumberExponent) + " to " + strconv.Itoa(maxNumberExponent)
+
 // Check validates the data of one incoming action; hasData reports whether
 // the action carried a data field. It returns nil when the data is
 // acceptable and a *DataError otherwise. It never panics and never reads
@@ -105,9 +109,7 @@ func (c *Compiled) checkParsed(data, trimmed string) error {
 		return c.fail("the data is not valid JSON: "+syntaxProblem(data)+"; "+c.sendHint(), err)
 	}
 	if loc, num, found := outOfRangeNumber(v); found {
-		return c.fail(instanceName(v, loc)+" is out of range: "+truncateText(num, 40)+
-			" (numbers may have at most "+strconv.Itoa(maxNumberLen)+" characters and an exponent from -"+
-			strconv.Itoa(maxNumberExponent)+" to "+strconv.Itoa(maxNumberExponent)+")", nil)
+		return c.fail(instanceName(v, loc)+" is out of range: "+truncateText(num, 40)+" ("+numberLimits+")", nil)
 	}
 	sch, err := c.full()
 	if err != nil {

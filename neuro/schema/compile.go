@@ -48,7 +48,8 @@ type CompileError struct {
 	// example `is not a valid JSON schema: at /minimum: got string, want
 	// number`.
 	Problem string
-	// Err is the underlying error: from encoding/json or the compiler.
+	// Err is the underlying error, from encoding/json or the compiler; nil
+	// for a number out of range, which this package refuses itself.
 	Err error
 }
 
@@ -59,6 +60,15 @@ func (e *CompileError) Error() string {
 
 // Unwrap returns Err.
 func (e *CompileError) Unwrap() error { return e.Err }
+
+// jsonPointer writes a location as a JSON pointer: /properties/a~1b.
+func jsonPointer(loc []string) string {
+	var b strings.Builder
+	for _, tok := range loc {
+		b.WriteString("/" + escapeJSONPointer(tok))
+	}
+	return b.String()
+}
 
 // schemaLocation is where each action's schema lives for the compiler. It
 // is absolute so that compiling never consults the working directory.
@@ -106,6 +116,11 @@ func compile(action string, doc map[string]any, withFast bool) (*Compiled, error
 	parsed, err := jsonschema.UnmarshalJSON(bytes.NewReader(src))
 	if err != nil {
 		return nil, fail("cannot be encoded as JSON: "+err.Error(), err)
+	}
+	if loc, num, found := outOfRangeNumber(parsed); found {
+		// The validator would drop such a bound, or stall or panic on it.
+		return nil, fail("has a number out of range at "+jsonPointer(loc)+": "+truncateText(num, 40)+
+			" ("+numberLimits+")", nil)
 	}
 	sch, err := compileDoc(parsed)
 	if err != nil {

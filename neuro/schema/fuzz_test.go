@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -74,6 +75,52 @@ func FuzzSyntaxProblem(f *testing.F) {
 			if p := syntaxProblem(data); p == "it could not be read" || !utf8.ValidString(p) {
 				t.Fatalf("data %q: problem %q", data, p)
 			}
+		}
+	})
+}
+
+// FuzzCompileAndCheck compiles arbitrary schemas and checks arbitrary data
+// against them: neither Compile, Warnings nor Check may panic, and Check's
+// answer must agree with the validator's (fast path or not).
+func FuzzCompileAndCheck(f *testing.F) {
+	for _, s := range []struct{ schema, data string }{
+		{`{"type": "object", "properties": {"a": {"type": "integer", "maximum": 3}}}`, `{"a": 4}`},
+		{`{"type": "object", "properties": {"a": {"type": "number", "maximum": 1e400}}}`, `{"a": 1e300}`},
+		{`{"type": "object", "properties": {"a": {"type": "number", "minimum": 1e-99999999}}}`, `{"a": 0}`},
+		{`{"type": "object", "properties": {"a": {"multipleOf": 0.01}}, "required": ["a"]}`, `{"a": 0.3}`},
+		{`{"type": "object", "properties": {"a": {"$ref": "#"}}}`, `{"a": {"a": {"a": 1}}}`},
+		{`{"type": "object", "additionalProperties": {"type": "string", "minLength": 2}}`, `{"b": "x", "c": "\u00e9\u00e9"}`},
+		{`{"type": "object", "properties": {"t": {"type": "array", "uniqueItems": true, "maxItems": 2}}}`, `{"t": [1, 1.0]}`},
+		{`{"type": "object", "properties": {"e": {"enum": [1, "a", null, [1], {"k": 2}]}}}`, `{"e": {"k": 2.0}}`},
+		{`{"type": "object", "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}`, `{"a": 1, "b": 2}`},
+		{`{"type": "object", "properties": {"d": {"type": "string", "format": "date"}}}`, `{"d": "2026-02-30"}`},
+		{`{"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}, "dependentRequired": {"c": ["d"]}}`, `{"a": 1, "c": 2}`},
+	} {
+		f.Add(s.schema, s.data)
+	}
+	f.Fuzz(func(t *testing.T, schemaText, data string) {
+		d := json.NewDecoder(strings.NewReader(schemaText))
+		d.UseNumber() // let numbers through exactly, huge ones included
+		var doc map[string]any
+		if d.Decode(&doc) != nil {
+			return
+		}
+		_ = Warnings(doc)
+		c, err := Compile("fuzz", doc)
+		if err != nil {
+			var ce *CompileError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Compile error %v is a %T", err, err)
+			}
+			return
+		}
+		slow, err := compile("fuzz", doc, false)
+		if err != nil {
+			t.Fatalf("compiled with the fast path, not without: %v", err)
+		}
+		got, want := c.Check(data, true), slow.Check(data, true)
+		if (got == nil) != (want == nil) {
+			t.Fatalf("schema %s, data %q: Check says %v, the validator alone says %v", schemaText, data, got, want)
 		}
 	})
 }
