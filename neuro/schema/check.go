@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,6 +84,22 @@ func (c *Compiled) Check(data string, hasData bool) error {
 	return c.checkParsed(data, trimmed)
 }
 
+// internalProblem is the Message when the game, not the data, is at fault.
+const internalProblem = "the game could not check this data because of an internal error; this is not your mistake"
+
+// checkParsed is Check's general path: it parses trimmed, then validates
+// and explains. data is the text as sent, for positions in messages. A
+// panic in the validator (it had one on huge numbers, which Check now
+// refuses first) becomes a DataError instead of taking the game down.
+func (c *Compiled) checkParsed(data, trimmed string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = c.fail(internalProblem, fmt.Errorf("schema: checking data for action %q panicked: %v", c.action, r))
+		}
+	}()
+	return c.checkParsedUnsafe(data, trimmed)
+}
+
 func (c *Compiled) fail(msg string, err error) *DataError {
 	return &DataError{Action: c.action, Message: msg, Err: err}
 }
@@ -95,9 +112,8 @@ func (c *Compiled) sendHint() string {
 	return "send " + c.shape
 }
 
-// checkParsed is Check's general path: it parses trimmed, then validates
-// and explains. data is the text as sent, for positions in messages.
-func (c *Compiled) checkParsed(data, trimmed string) error {
+// checkParsedUnsafe is checkParsed without the recover.
+func (c *Compiled) checkParsedUnsafe(data, trimmed string) error {
 	if nestedTooDeeply(trimmed) {
 		return c.fail("the data is nested too deeply (more than "+strconv.Itoa(maxDepth)+
 			" levels of objects and arrays); "+c.sendHint(), nil)
@@ -113,7 +129,7 @@ func (c *Compiled) checkParsed(data, trimmed string) error {
 	}
 	sch, err := c.full()
 	if err != nil {
-		return c.fail("the game could not check this data (its schema failed to load); this is the game's fault, not yours", err)
+		return c.fail(internalProblem, err)
 	}
 	err = sch.Validate(v)
 	if err == nil {

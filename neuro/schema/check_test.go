@@ -55,6 +55,8 @@ func TestCheck(t *testing.T) {
 		{"unquoted property name", play, `{cell: 5}`, true, notJSON + `property name cell at character 2 is not in double quotes; write "cell"` + sendPlay},
 		{"trailing comma", play, `{"cell": 5, "mark": "x",}`, true, notJSON + `a comma before } at character 24; remove the last comma` + sendPlay},
 		{"trailing comma in array", nested, `{"unit": "mage", "moves": [{"dir": "north", "steps": 1},]}`, true, notJSON + `a comma before ] at character 56; remove the last comma; send an object like {"unit": "knight", "moves": [{"dir": "north", "steps": 3}]}`},
+		{"wrong closing bracket", nested, `{"unit": "mage", "moves": [{"dir": "north", "steps": 1}]]`, true, notJSON + `] at character 57 should be } to close the object; send an object like {"unit": "knight", "moves": [{"dir": "north", "steps": 3}]}`},
+		{"wrong closing brace", nested, `{"unit": "mage", "moves": [{"dir": "north", "steps": 1}}`, true, notJSON + `} at character 56 should be ] to close the list; send an object like {"unit": "knight", "moves": [{"dir": "north", "steps": 3}]}`},
 		{"missing comma", play, `{"cell": 5 "mark": "x"}`, true, notJSON + `a comma is missing before character 12` + sendPlay},
 		{"missing colon", play, `{"cell" 5}`, true, notJSON + `a colon is missing after the property name "cell" at character 9` + sendPlay},
 		{"Python True", play, `{"cell": 5, "mark": "x", "sure": True}`, true, notJSON + `True at character 34 must be written in lowercase: true` + sendPlay},
@@ -203,4 +205,27 @@ func TestCheckConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestCheckInternalFailures covers the two ways the game, not the data,
+// can be at fault: the validator panicking, and the dropped validator not
+// compiling again. Neither may panic or blame Neuro.
+func TestCheckInternalFailures(t *testing.T) {
+	c := mustCompile(t, "build", richSchema)
+	c.sch.Properties["email"].Format = &jsonschema.Format{Name: "boom", Validate: func(any) error { panic("boom") }}
+	err := c.Check(`{"slot": 1, "email": "a@b.io"}`, true)
+	var de *DataError
+	if !errors.As(err, &de) || de.Message != internalProblem || de.Err == nil || !strings.Contains(de.Err.Error(), "panicked: boom") {
+		t.Errorf("validator panic: got %#v", err)
+	}
+
+	p := mustCompile(t, "play", playSchema)
+	p.src = []byte("{not json") // the validator was dropped; compiling it again fails
+	if err := p.Check(playData, true); err != nil {
+		t.Errorf("the fast path still accepts valid data: %v", err)
+	}
+	err = p.Check(`{"cell": 10, "mark": "x"}`, true)
+	if !errors.As(err, &de) || de.Message != internalProblem || de.Err == nil {
+		t.Errorf("recompiling failed: got %#v", err)
+	}
 }

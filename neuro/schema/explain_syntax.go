@@ -300,6 +300,8 @@ func (r *syntaxReader) object(depth int) bool {
 			}
 		case '"':
 			return r.problemAt(r.i, "a comma is missing before character %d")
+		case ']':
+			return r.problemAt(r.i, "] at character %d should be } to close the object")
 		default:
 			return r.problemAt(r.i, "expected , or } at character %d ("+r.found(r.i)+")")
 		}
@@ -372,6 +374,8 @@ func (r *syntaxReader) array(depth int) bool {
 			if r.i < len(r.s) && r.s[r.i] == ']' {
 				return r.problemAt(comma, "a comma before ] at character %d; remove the last comma")
 			}
+		case '}':
+			return r.problemAt(r.i, "} at character %d should be ] to close the list")
 		default:
 			return r.problemAt(r.i, "expected , or ] at character %d ("+r.found(r.i)+")")
 		}

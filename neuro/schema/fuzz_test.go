@@ -37,7 +37,7 @@ func FuzzSchemaCheck(f *testing.F) {
 			if !errors.As(err, &de) || de.Message == "" || de.Action != c.Action() {
 				t.Fatalf("Check(%q) = %#v", data, err)
 			}
-			if !utf8.ValidString(de.Message) || strings.Contains(de.Message, "invalid character") {
+			if !utf8.ValidString(de.Message) || strings.Contains(de.Message, "invalid character") || de.Message == internalProblem {
 				t.Fatalf("Check(%q): message %q", data, de.Message)
 			}
 		}
@@ -119,6 +119,12 @@ func FuzzCompileAndCheck(f *testing.F) {
 			t.Fatalf("compiled with the fast path, not without: %v", err)
 		}
 		got, want := c.Check(data, true), slow.Check(data, true)
+		for _, err := range []error{got, want} {
+			var de *DataError
+			if errors.As(err, &de) && de.Message == internalProblem {
+				t.Fatalf("schema %s, data %q: %v", schemaText, data, de.Err)
+			}
+		}
 		if (got == nil) != (want == nil) {
 			t.Fatalf("schema %s, data %q: Check says %v, the validator alone says %v", schemaText, data, got, want)
 		}
