@@ -58,6 +58,7 @@ func TestCheck(t *testing.T) {
 		{"wrong closing bracket", nested, `{"unit": "mage", "moves": [{"dir": "north", "steps": 1}]]`, true, notJSON + `] at character 57 should be } to close the object; send an object like {"unit": "knight", "moves": [{"dir": "north", "steps": 3}]}`},
 		{"wrong closing brace", nested, `{"unit": "mage", "moves": [{"dir": "north", "steps": 1}}`, true, notJSON + `} at character 56 should be ] to close the list; send an object like {"unit": "knight", "moves": [{"dir": "north", "steps": 3}]}`},
 		{"missing comma", play, `{"cell": 5 "mark": "x"}`, true, notJSON + `a comma is missing before character 12` + sendPlay},
+		{"missing comma in a list", nested, `{"unit": "mage", "moves": [{"dir": "north", "steps": 1} {"dir": "east", "steps": 1}]}`, true, notJSON + `a comma is missing before character 57; send an object like {"unit": "knight", "moves": [{"dir": "north", "steps": 3}]}`},
 		{"missing colon", play, `{"cell" 5}`, true, notJSON + `a colon is missing after the property name "cell" at character 9` + sendPlay},
 		{"Python True", play, `{"cell": 5, "mark": "x", "sure": True}`, true, notJSON + `True at character 34 must be written in lowercase: true` + sendPlay},
 		{"None", play, `{"cell": None}`, true, notJSON + `None at character 10 is not JSON; write null` + sendPlay},

@@ -11,11 +11,19 @@ import (
 
 // syntaxProblem says in plain words what is wrong with data, text the JSON
 // parser refused, and where: `unquoted text x at character 21; text
-// values need double quotes, like "x"`. It reads data the way
-// encoding/json does (FuzzSyntaxProblem checks that they agree on what is
-// valid); should it find nothing wrong, it says so vaguely rather than
-// quote the parser.
+// values need double quotes, like "x"`. Should it find nothing wrong (it
+// reads JSON as encoding/json does: FuzzSyntaxProblem), it says so
+// vaguely rather than quote the parser.
 func syntaxProblem(data string) string {
+	if p := findSyntaxProblem(data); p != "" {
+		return p
+	}
+	return "it could not be read"
+}
+
+// findSyntaxProblem returns the first problem in the JSON text data, ""
+// when it is valid JSON.
+func findSyntaxProblem(data string) string {
 	r := syntaxReader{s: data}
 	r.ws()
 	if r.value(0) {
@@ -23,9 +31,6 @@ func syntaxProblem(data string) string {
 		if r.i < len(r.s) {
 			r.problemAt(r.i, "extra text after the end of the JSON value at character %d")
 		}
-	}
-	if r.problem == "" {
-		return "it could not be read"
 	}
 	return r.problem
 }
@@ -111,9 +116,9 @@ func (r *syntaxReader) value(depth int) bool {
 	start := r.i
 	switch c := r.s[r.i]; {
 	case c == '{':
-		return r.object(depth)
+		return r.container('}', depth)
 	case c == '[':
-		return r.array(depth)
+		return r.container(']', depth)
 	case c == '"':
 		return r.str()
 	case c == '-' || c >= '0' && c <= '9':
@@ -264,18 +269,23 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-// object reads a JSON object; r.i is at '{'.
-func (r *syntaxReader) object(depth int) bool {
+// container reads a JSON object (closing '}') or array (closing ']');
+// r.i is at the opening bracket.
+func (r *syntaxReader) container(closing byte, depth int) bool {
+	other, what := byte('}'), "list"
+	if closing == '}' {
+		other, what = ']', "object"
+	}
 	r.i++
-	r.open = append(r.open, '}')
+	r.open = append(r.open, closing)
 	r.ws()
-	if r.i < len(r.s) && r.s[r.i] == '}' {
+	if r.i < len(r.s) && r.s[r.i] == closing {
 		r.i++
 		r.open = r.open[:len(r.open)-1]
 		return true
 	}
 	for {
-		if !r.key() {
+		if closing == '}' && !r.key() {
 			return false
 		}
 		r.ws()
@@ -286,24 +296,24 @@ func (r *syntaxReader) object(depth int) bool {
 		if r.i >= len(r.s) {
 			return r.endsEarly()
 		}
-		switch r.s[r.i] {
-		case '}':
+		switch c := r.s[r.i]; {
+		case c == closing:
 			r.i++
 			r.open = r.open[:len(r.open)-1]
 			return true
-		case ',':
+		case c == ',':
 			comma := r.i
 			r.i++
 			r.ws()
-			if r.i < len(r.s) && r.s[r.i] == '}' {
-				return r.problemAt(comma, "a comma before } at character %d; remove the last comma")
+			if r.i < len(r.s) && r.s[r.i] == closing {
+				return r.problemAt(comma, "a comma before "+string(closing)+" at character %d; remove the last comma")
 			}
-		case '"':
+		case c == other:
+			return r.problemAt(r.i, string(other)+" at character %d should be "+string(closing)+" to close the "+what)
+		case c == '"' || c == '{' || c == '[' || c == '-' || c >= '0' && c <= '9' || r.startsWord(r.i):
 			return r.problemAt(r.i, "a comma is missing before character %d")
-		case ']':
-			return r.problemAt(r.i, "] at character %d should be } to close the object")
 		default:
-			return r.problemAt(r.i, "expected , or } at character %d ("+r.found(r.i)+")")
+			return r.problemAt(r.i, "expected , or "+string(closing)+" at character %d ("+r.found(r.i)+")")
 		}
 	}
 }
@@ -342,42 +352,4 @@ func (r *syntaxReader) key() bool {
 	r.i++
 	r.ws()
 	return true
-}
-
-// array reads a JSON array; r.i is at '['.
-func (r *syntaxReader) array(depth int) bool {
-	r.i++
-	r.open = append(r.open, ']')
-	r.ws()
-	if r.i < len(r.s) && r.s[r.i] == ']' {
-		r.i++
-		r.open = r.open[:len(r.open)-1]
-		return true
-	}
-	for {
-		if !r.value(depth + 1) {
-			return false
-		}
-		r.ws()
-		if r.i >= len(r.s) {
-			return r.endsEarly()
-		}
-		switch r.s[r.i] {
-		case ']':
-			r.i++
-			r.open = r.open[:len(r.open)-1]
-			return true
-		case ',':
-			comma := r.i
-			r.i++
-			r.ws()
-			if r.i < len(r.s) && r.s[r.i] == ']' {
-				return r.problemAt(comma, "a comma before ] at character %d; remove the last comma")
-			}
-		case '}':
-			return r.problemAt(r.i, "} at character %d should be ] to close the list")
-		default:
-			return r.problemAt(r.i, "expected , or ] at character %d ("+r.found(r.i)+")")
-		}
-	}
 }

@@ -60,16 +60,9 @@ func FuzzSyntaxProblem(f *testing.F) {
 			return
 		}
 		_, perr := jsonschema.UnmarshalJSON(strings.NewReader(trimmed))
-		r := syntaxReader{s: data}
-		r.ws()
-		if r.value(0) {
-			r.ws()
-			if r.i < len(r.s) {
-				r.problemAt(r.i, "extra")
-			}
-		}
-		if (perr == nil) != (r.problem == "") {
-			t.Fatalf("data %q: parser says %v, explainer says %q", data, perr, r.problem)
+		problem := findSyntaxProblem(data)
+		if (perr == nil) != (problem == "") {
+			t.Fatalf("data %q: parser says %v, explainer says %q", data, perr, problem)
 		}
 		if perr != nil {
 			if p := syntaxProblem(data); p == "it could not be read" || !utf8.ValidString(p) {
