@@ -8,54 +8,62 @@ var (
 	benchAction     = []byte(`{"command":"action","data":{"id":"0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01","name":"play"}}`)
 	benchActionData = []byte(`{"command":"action","data":{"id":"0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01","name":"play","data":"{\"cell\": 5, \"mark\": \"X\"}"}}`)
 	benchResult     = []byte(`{"command":"action/result","game":"Bench Game","data":{"id":"0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01","success":false,"message":"Cell 5 is taken; free cells are 1, 9."}}`)
+	benchRegister   = []byte(`{"command":"actions/register","game":"Bench Game","data":{"actions":[` +
+		`{"name":"play","description":"Place your mark.","schema":{"type":"object","properties":{"cell":{"type":"integer","minimum":1,"maximum":9}},"required":["cell"]}},` +
+		`{"name":"pass","description":"Skip your turn."}]}}`)
 )
 
-func benchDecodeServer(b *testing.B, frame []byte, decode func([]byte) (Message, error)) {
+func benchDecodeServer(b *testing.B, frame []byte) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(frame)))
 	for b.Loop() {
-		if _, err := decode(frame); err != nil {
+		if _, err := DecodeServer(frame); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkDecodeServerAction(b *testing.B) { benchDecodeServer(b, benchAction, DecodeServer) }
+func BenchmarkDecodeServerAction(b *testing.B)     { benchDecodeServer(b, benchAction) }
+func BenchmarkDecodeServerActionData(b *testing.B) { benchDecodeServer(b, benchActionData) }
 
-func BenchmarkDecodeServerActionData(b *testing.B) {
-	benchDecodeServer(b, benchActionData, DecodeServer)
-}
-
-func BenchmarkDecodeServerActionGeneral(b *testing.B) {
-	benchDecodeServer(b, benchAction, decodeServerSlow)
-}
-
-func BenchmarkDecodeServerActionDataGeneral(b *testing.B) {
-	benchDecodeServer(b, benchActionData, decodeServerSlow)
-}
-
-func benchDecodeGame(b *testing.B, frame []byte, decode func([]byte) (string, Message, error)) {
+func benchDecodeGame(b *testing.B, frame []byte) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(frame)))
 	for b.Loop() {
-		if _, _, err := decode(frame); err != nil {
+		if _, _, err := DecodeGame(frame); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkDecodeGameResult(b *testing.B) { benchDecodeGame(b, benchResult, DecodeGame) }
+func BenchmarkDecodeGameResult(b *testing.B)   { benchDecodeGame(b, benchResult) }
+func BenchmarkDecodeGameRegister(b *testing.B) { benchDecodeGame(b, benchRegister) }
 
-func BenchmarkDecodeGameResultGeneral(b *testing.B) {
-	benchDecodeGame(b, benchResult, decodeGameSlow)
-}
+var benchResultMsg = ActionResult{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Message: "Cell 5 is taken; free cells are 1, 9."}
 
+// BenchmarkEncodeGameResult is the SDK's hot path: a reused encoder and
+// buffer.
 func BenchmarkEncodeGameResult(b *testing.B) {
-	gameJSON := appendJSONString(nil, "Bench Game")
+	enc := NewGameEncoder("Bench Game")
 	buf := make([]byte, 0, 256)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = appendResult(buf[:0], gameJSON, "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", false, "Cell 5 is taken; free cells are 1, 9.")
+		var err error
+		if buf, err = enc.Append(buf[:0], benchResultMsg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodeGameResultNewBuffer is the same with a fresh buffer per
+// frame, as when the frame is handed to a connection that keeps it.
+func BenchmarkEncodeGameResultNewBuffer(b *testing.B) {
+	enc := NewGameEncoder("Bench Game")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := enc.Append(nil, benchResultMsg); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
