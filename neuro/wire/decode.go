@@ -185,6 +185,25 @@ func (d *decoder) object(member func(key []byte) error) error {
 	}
 }
 
+// members is object for the data object when there is one (open).
+func (d *decoder) members(open bool, member func(key []byte) error) error {
+	if !open {
+		return nil
+	}
+	return d.object(member)
+}
+
+// noData returns m for a command that carries nothing, skipping its data
+// object when there is one (open).
+func (d *decoder) noData(open bool, m Message) (Message, error) {
+	if open {
+		if err := d.skip(); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
 // skip consumes a value the decoder has no use for.
 func (d *decoder) skip() error {
 	if err := d.s.skip(baseDepth); err != nil {

@@ -28,36 +28,28 @@ func (d *decoder) gameData(open bool) (Message, error) {
 	default:
 		return d.unknown(open)
 	}
-	if open {
-		if err := d.skip(); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
+	return d.noData(open, m)
 }
 
 // result decodes an action/result. The id is kept byte for byte.
 func (d *decoder) result(open bool) (Message, error) {
 	var r ActionResult
 	var seenID, seenSuccess, seenMessage, idSet, successSet bool
-	if open {
-		err := d.object(func(k []byte) error {
-			var err error
-			switch string(k) {
-			case "id":
-				r.ID, idSet, err = d.str("data.", "id", &seenID, true)
-			case "success":
-				r.Success, successSet, err = d.boolean("data.", "success", &seenSuccess)
-			case "message":
-				r.Message, _, err = d.str("data.", "message", &seenMessage, false)
-			default:
-				err = d.skip()
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		var err error
+		switch string(k) {
+		case "id":
+			r.ID, idSet, err = d.str("data.", "id", &seenID, true)
+		case "success":
+			r.Success, successSet, err = d.boolean("data.", "success", &seenSuccess)
+		case "message":
+			r.Message, _, err = d.str("data.", "message", &seenMessage, false)
+		default:
+			err = d.skip()
 		}
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	switch {
 	case !idSet:
@@ -72,22 +64,19 @@ func (d *decoder) result(open bool) (Message, error) {
 func (d *decoder) context(open bool) (Message, error) {
 	var c ContextMessage
 	var seenMessage, seenSilent, messageSet bool
-	if open {
-		err := d.object(func(k []byte) error {
-			var err error
-			switch string(k) {
-			case "message":
-				c.Message, messageSet, err = d.str("data.", "message", &seenMessage, false)
-			case "silent":
-				c.Silent, _, err = d.boolean("data.", "silent", &seenSilent)
-			default:
-				err = d.skip()
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		var err error
+		switch string(k) {
+		case "message":
+			c.Message, messageSet, err = d.str("data.", "message", &seenMessage, false)
+		case "silent":
+			c.Silent, _, err = d.boolean("data.", "silent", &seenSilent)
+		default:
+			err = d.skip()
 		}
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	if !messageSet {
 		return nil, d.fail("data.message", errMissing)
@@ -99,18 +88,15 @@ func (d *decoder) context(open bool) (Message, error) {
 func (d *decoder) unregister(open bool) (Message, error) {
 	var u UnregisterActions
 	var seen, set bool
-	if open {
-		err := d.object(func(k []byte) error {
-			if string(k) != "action_names" {
-				return d.skip()
-			}
-			var err error
-			u.ActionNames, set, err = d.strings("data.", "action_names", &seen)
-			return err
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		if string(k) != "action_names" {
+			return d.skip()
 		}
+		var err error
+		u.ActionNames, set, err = d.strings("data.", "action_names", &seen)
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	if !set {
 		return nil, d.fail("data.action_names", errMissing)
@@ -123,30 +109,27 @@ func (d *decoder) unregister(open bool) (Message, error) {
 func (d *decoder) force(open bool) (Message, error) {
 	var f ForceActions
 	var seenState, seenQuery, seenEphemeral, seenPriority, seenNames, querySet, namesSet bool
-	if open {
-		err := d.object(func(k []byte) error {
-			var err error
-			switch string(k) {
-			case "state":
-				f.State, _, err = d.str("data.", "state", &seenState, false)
-			case "query":
-				f.Query, querySet, err = d.str("data.", "query", &seenQuery, false)
-			case "ephemeral_context":
-				f.EphemeralContext, _, err = d.boolean("data.", "ephemeral_context", &seenEphemeral)
-			case "priority":
-				var p string
-				p, _, err = d.str("data.", "priority", &seenPriority, false)
-				f.Priority = Priority(p)
-			case "action_names":
-				f.ActionNames, namesSet, err = d.strings("data.", "action_names", &seenNames)
-			default:
-				err = d.skip()
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		var err error
+		switch string(k) {
+		case "state":
+			f.State, _, err = d.str("data.", "state", &seenState, false)
+		case "query":
+			f.Query, querySet, err = d.str("data.", "query", &seenQuery, false)
+		case "ephemeral_context":
+			f.EphemeralContext, _, err = d.boolean("data.", "ephemeral_context", &seenEphemeral)
+		case "priority":
+			var p string
+			p, _, err = d.str("data.", "priority", &seenPriority, false)
+			f.Priority = Priority(p)
+		case "action_names":
+			f.ActionNames, namesSet, err = d.strings("data.", "action_names", &seenNames)
+		default:
+			err = d.skip()
 		}
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	switch {
 	case !querySet:
@@ -196,41 +179,38 @@ func (d *decoder) strings(prefix, name string, seen *bool) (v []string, set bool
 func (d *decoder) register(open bool) (Message, error) {
 	var r RegisterActions
 	var seen, set bool
-	if open {
-		err := d.object(func(k []byte) error {
-			if string(k) != "actions" {
-				return d.skip()
-			}
-			if seen {
-				return d.dup("data.", "actions")
-			}
-			seen = true
-			switch d.s.peek() {
-			case '[':
-			case 'n':
-				return d.skip()
-			default:
-				return d.wrongType("data.", "actions", errNotArray)
-			}
-			set = true
-			d.s.i++
-			r.Actions = []Action{}
-			for first := true; ; first = false {
-				done, err := d.s.element(first)
-				if err != nil {
-					return d.fail("", err)
-				}
-				if done {
-					return nil
-				}
-				if err := d.registeredAction(&r); err != nil {
-					return err
-				}
-			}
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		if string(k) != "actions" {
+			return d.skip()
 		}
+		if seen {
+			return d.dup("data.", "actions")
+		}
+		seen = true
+		switch d.s.peek() {
+		case '[':
+		case 'n':
+			return d.skip()
+		default:
+			return d.wrongType("data.", "actions", errNotArray)
+		}
+		set = true
+		d.s.i++
+		r.Actions = []Action{}
+		for first := true; ; first = false {
+			done, err := d.s.element(first)
+			if err != nil {
+				return d.fail("", err)
+			}
+			if done {
+				return nil
+			}
+			if err := d.registeredAction(&r); err != nil {
+				return err
+			}
+		}
+	}); err != nil {
+		return nil, err
 	}
 	if !set {
 		return nil, d.fail("data.actions", errMissing)

@@ -21,12 +21,7 @@ func (d *decoder) serverData(open bool) (Message, error) {
 	default:
 		return d.unknown(open)
 	}
-	if open {
-		if err := d.skip(); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
+	return d.noData(open, m)
 }
 
 // action decodes an action's data. A bad member does not stop it: it reads
@@ -134,18 +129,15 @@ func (d *decoder) startupAck(open bool) (Message, error) {
 func (d *decoder) shutdownGraceful(open bool) (Message, error) {
 	var g ShutdownGraceful
 	var seen, set bool
-	if open {
-		err := d.object(func(k []byte) error {
-			if string(k) != "wants_shutdown" {
-				return d.skip()
-			}
-			var err error
-			g.WantsShutdown, set, err = d.boolean("data.", "wants_shutdown", &seen)
-			return err
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		if string(k) != "wants_shutdown" {
+			return d.skip()
 		}
+		var err error
+		g.WantsShutdown, set, err = d.boolean("data.", "wants_shutdown", &seen)
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	if !set {
 		return nil, d.fail("data.wants_shutdown", errMissing)
@@ -157,24 +149,21 @@ func (d *decoder) shutdownGraceful(open bool) (Message, error) {
 func (d *decoder) speechFinished(open bool) (Message, error) {
 	var sf SpeechFinished
 	var seenFinal, seenCancelled, seenReason, finalSet bool
-	if open {
-		err := d.object(func(k []byte) error {
-			var err error
-			switch string(k) {
-			case "isFinal":
-				sf.IsFinal, finalSet, err = d.boolean("data.", "isFinal", &seenFinal)
-			case "cancelled":
-				sf.Cancelled, _, err = d.boolean("data.", "cancelled", &seenCancelled)
-			case "reason":
-				sf.Reason, _, err = d.str("data.", "reason", &seenReason, false)
-			default:
-				err = d.skip()
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
+	if err := d.members(open, func(k []byte) error {
+		var err error
+		switch string(k) {
+		case "isFinal":
+			sf.IsFinal, finalSet, err = d.boolean("data.", "isFinal", &seenFinal)
+		case "cancelled":
+			sf.Cancelled, _, err = d.boolean("data.", "cancelled", &seenCancelled)
+		case "reason":
+			sf.Reason, _, err = d.str("data.", "reason", &seenReason, false)
+		default:
+			err = d.skip()
 		}
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	if !finalSet {
 		return nil, d.fail("data.isFinal", errMissing)
