@@ -34,6 +34,12 @@ const numRange = 100
 func (g *generator) genNumber(s map[string]any, path string, integer bool) (any, error) {
 	lo, loEx, hasLo := bound(s, "minimum", "exclusiveMinimum")
 	hi, hiEx, hasHi := bound(s, "maximum", "exclusiveMaximum")
+	if hasLo && hasHi {
+		// Keep a wide range within ±2^53, where integers are exact,
+		// never moving a bound outward.
+		const limit = 1 << 53
+		lo, hi = max(lo, min(-limit, hi)), min(hi, max(limit, lo))
+	}
 	switch {
 	case !hasLo && !hasHi:
 		lo, hi = 0, numRange
@@ -42,8 +48,6 @@ func (g *generator) genNumber(s map[string]any, path string, integer bool) (any,
 	case !hasHi:
 		hi = lo + numRange
 	}
-	const limit = 1 << 53
-	lo, hi = math.Max(lo, -limit), math.Min(hi, limit)
 	inRange := func(v float64) bool {
 		if v < lo || v > hi || (loEx && v == lo) || (hiEx && v == hi) {
 			return false
