@@ -122,9 +122,12 @@ type closing struct {
 	by     string
 }
 
-// closeConn closes a connection whose read loop ended, and reports the
-// close code that went over the wire.
+// closeConn closes a connection whose read loop ended (ended: because
+// its context did), and reports the close code that went over the wire.
 func (s *Server) closeConn(g *game, ended bool, readErr error) closing {
+	// Close cancels the server's context, then closes each connection;
+	// the read may fail before the cancellation reached ended.
+	ended = ended || s.ctx.Err() != nil
 	switch {
 	case ended && s.closingNow():
 		// Close: no handshake; the game sees an abnormal closure.
