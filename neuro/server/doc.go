@@ -68,14 +68,13 @@
 //
 // # Security
 //
-// The simulator is meant for a developer's machine and is safe to leave
-// running there while browsing. Start's listeners take loopback addresses
-// in the usual setup ("127.0.0.1:8000"); both ports refuse requests whose
-// Host names another site (DNS rebinding), the HTTP API refuses
-// cross-origin requests and POST bodies that are not JSON (CSRF), and a
-// game websocket is refused to web pages other than local ones. See
-// WithAllowedHosts and WithAllowedOrigins to open it up on a LAN or to a
-// hosted web build.
+// The simulator is meant for a developer's machine, listening on
+// loopback ("127.0.0.1:8000"), and is safe to leave running there while
+// browsing: both ports refuse requests whose Host names another site (DNS
+// rebinding), the HTTP API refuses cross-origin requests and POST bodies
+// that are not JSON (CSRF), and a game websocket is refused to web pages
+// other than local ones. WithAllowedHosts and WithAllowedOrigins open it
+// up for a LAN or a hosted web build of a game.
 //
 // Nothing one game sends makes memory grow without bound: frames over
 // 64 KiB are stored cut (Event.FrameLen keeps their length), the event

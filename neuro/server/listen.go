@@ -52,8 +52,8 @@ func (s *Server) serveLocked(ln net.Listener, h http.Handler, what string) {
 		Handler:           h,
 		ReadHeaderTimeout: min(httpHeaderTimeout, s.cfg.httpReadTimeout),
 		ReadTimeout:       s.cfg.httpReadTimeout,
-		// WriteTimeout also bounds handlers that wait; none does, and
-		// a hijacked websocket loses the deadline.
+		// Bounds writing a response (GET /state of many games); a
+		// websocket, hijacked, is not affected.
 		WriteTimeout:   httpWriteTimeout,
 		IdleTimeout:    httpIdleTimeout,
 		MaxHeaderBytes: maxHTTPHeaderBytes,

@@ -62,7 +62,6 @@ const (
 	maxOutboxFrames    = 128      // frames queued for one game's writer
 	maxOutboxBytes     = 4 << 20  // bytes of the frames queued without a waiting sender
 	maxHTTPBody        = 1 << 20
-	httpShutdownGrace  = 5 * time.Second
 	httpIdleTimeout    = 60 * time.Second
 	httpHeaderTimeout  = 10 * time.Second
 	httpWriteTimeout   = 60 * time.Second
