@@ -28,10 +28,15 @@ import (
 //     one that reached another address must name an IP address or
 //     localhost (an IP cannot be rebound). WithAllowedHosts widens this.
 //   - Cross-site websockets: browsers let any page open a websocket to
-//     any address. Game websockets are accepted without an Origin (games
-//     are not browsers) or from a loopback origin (a web build of a game
-//     served locally), not from other sites. WithAllowedOrigins widens
-//     this.
+//     any address, and the websocket port answers every game. A page on
+//     any site could connect as a game: flood the developer's log and
+//     findings with made-up traffic, take the "latest game" the Go API and
+//     POST / act on, and read the actions sent to it. Game websockets are
+//     therefore accepted without an Origin (games are not browsers) or
+//     from a loopback origin (a web or WebGL build of a game served
+//     locally, on any port), not from other sites: the safest default
+//     that still lets a local web build connect. WithAllowedOrigins adds
+//     a hosted build's origin, or "*".
 type guard struct {
 	log       *zap.Logger
 	anyHost   bool

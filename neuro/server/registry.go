@@ -75,9 +75,11 @@ func (r *registry) list() []neuro.Action {
 // summarise keeps what a game that left needs to be recognised by: each
 // action's name and description, cut, without its schema.
 func (r *registry) summarise() {
+	r.bytes = 0
 	for i, a := range r.actions {
 		r.actions[i] = neuro.Action{Name: clip(a.Name, maxTextAfterLeave), Description: clip(a.Description, maxTextAfterLeave)}
 		r.sizes[i] = len(r.actions[i].Name) + len(r.actions[i].Description)
+		r.bytes += r.sizes[i]
 	}
 	r.index = nil // nothing looks a gone game's actions up
 }
