@@ -121,7 +121,7 @@ func TestDemoMatch(t *testing.T) {
 	if reg, err := sim.Registry("#1"); err != nil || len(reg) != 0 {
 		t.Errorf("registry after the match: %v, %v", reg, err)
 	}
-	if ws := sim.Warnings(); len(ws) != 0 {
+	if ws := sim.Findings(); len(ws) != 0 {
 		t.Errorf("simulator warnings: %v", ws)
 	}
 }
@@ -218,7 +218,7 @@ func TestDemoSurvivesSimulatorRestart(t *testing.T) {
 	if reg, err := second.Registry("#1"); err != nil || len(reg) != 0 {
 		t.Errorf("registry after the match: %v, %v", reg, err)
 	}
-	t.Logf("simulator warnings after the restart: %v", second.Warnings())
+	t.Logf("simulator warnings after the restart: %v", second.Findings())
 }
 
 // demoJSON normalises actions through JSON, so that schemas built in Go

@@ -857,7 +857,7 @@ func TestHundredSlowActions(t *testing.T) {
 	if len(perID) != n {
 		t.Errorf("results for %d ids, want %d", len(perID), n)
 	}
-	for _, w := range sim.Warnings() {
+	for _, w := range sim.Findings() {
 		t.Errorf("simulator warning: %v", w)
 	}
 	t.Logf("at most %d handlers in flight at once", maxInFlight)

@@ -424,8 +424,8 @@ func TestNeuroServerCommand(t *testing.T) {
 	// answers it after its own registration: the simulator currently
 	// counts that as a duplicate registration. Any other warning is a bug.
 	g := st.Games[0]
-	warnings := slices.DeleteFunc(slices.Clone(g.Warnings), func(w server.Warning) bool {
-		return w.Kind == server.WarnDuplicateAction
+	warnings := slices.DeleteFunc(slices.Clone(g.Findings), func(w server.Finding) bool {
+		return w.Kind == server.FindingDuplicateAction
 	})
 	if len(warnings) != 0 || len(g.Pending) != 0 || len(g.ForceQueue) != 0 {
 		t.Fatalf("after the force: warnings %v, pending %v, queue %v", warnings, g.Pending, g.ForceQueue)

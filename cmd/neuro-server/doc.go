@@ -1,14 +1,24 @@
 // Command neuro-server runs the neurokit Neuro simulator standalone, as a
 // drop-in for the official mock server: games connect to the websocket
 // address (default 127.0.0.1:8000), and the HTTP address (default
-// 127.0.0.1:1337) takes POST / to send any JSON message to every game and
-// GET /state for a snapshot. Every message in both directions is logged,
-// one line each. SIGINT or SIGTERM shuts it down cleanly (exit 0).
+// 127.0.0.1:1337) takes POST / (Content-Type: application/json) to send
+// any JSON message to every game and GET /state for a snapshot.
+// Connections and findings are logged at the default level, info;
+// -log-level debug adds every message in both directions, one line each,
+// cut to 512 bytes. SIGINT or SIGTERM shuts it down cleanly (exit 0).
+//
+// Both ports answer only loopback Host names when they listen on
+// loopback, and the HTTP API refuses cross-origin requests; game
+// websockets are accepted from non-browser clients and from pages on
+// loopback origins (a local web build of a game). -allow-host and
+// -allow-origin widen this, for a LAN or a hosted web build.
 //
 // Usage:
 //
 //	neuro-server [-ws-addr 127.0.0.1:8000] [-http-addr 127.0.0.1:1337]
 //	             [-force-delay 500ms] [-seed N] [-retries 5]
 //	             [-result-timeout 20s] [-error-rate 0] [-no-reregister]
-//	             [-log-level debug]
+//	             [-allow-host names] [-allow-origin origins]
+//	             [-http-read-timeout 30s] [-max-actions 1000]
+//	             [-log-level info]
 package main

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,9 +44,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		resultTimeout = fs.Duration("result-timeout", server.DefaultResultTimeout, "wait for an action/result before counting it failed")
 		errorRate     = fs.Float64("error-rate", 0, "`probability` (0..1) of sending deliberately invalid data for a force")
 		noReregister  = fs.Bool("no-reregister", false, "do not send actions/reregister_all when a game connects")
-		logLevel      = zapcore.DebugLevel
+		allowHosts    = fs.String("allow-host", "", "comma-separated extra Host `names` to answer (e.g. devbox.local for LAN use), or * for any;\n"+
+			"by default only loopback names (localhost, 127.0.0.1, [::1]), and IP addresses on a non-loopback listener")
+		allowOrigins = fs.String("allow-origin", "", "comma-separated extra web `origins` whose pages may open a game websocket\n"+
+			"(e.g. https://mygame.example), or * for any; by default only loopback origins and non-browser clients")
+		readTimeout = fs.Duration("http-read-timeout", server.DefaultHTTPReadTimeout, "longest time an HTTP request (headers and body) may take to arrive")
+		maxActions  = fs.Int("max-actions", server.DefaultMaxActions, "most actions one game may have registered")
+		logLevel    = zapcore.InfoLevel
 	)
-	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message, info hides them")
+	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message (cut to 512 bytes), info hides them (default info)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -64,6 +71,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("-result-timeout must be positive")
 	case *errorRate < 0 || *errorRate > 1:
 		return errors.New("-error-rate must be between 0 and 1")
+	case *readTimeout <= 0:
+		return errors.New("-http-read-timeout must be positive")
+	case *maxActions <= 0:
+		return errors.New("-max-actions must be positive")
 	}
 
 	log := newLogger(stdout, logLevel)
@@ -75,6 +86,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		server.WithResultTimeout(*resultTimeout),
 		server.WithErrorRate(*errorRate),
 		server.WithReregisterOnConnect(!*noReregister),
+		server.WithHTTPReadTimeout(*readTimeout),
+		server.WithMaxActions(*maxActions),
+		server.WithAllowedHosts(splitList(*allowHosts)...),
+		server.WithAllowedOrigins(splitList(*allowOrigins)...),
 	}
 	if flagSet(fs, "seed") {
 		opts = append(opts, server.WithSeed(*seed))
@@ -99,6 +114,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,7 +72,7 @@ func started(t *testing.T, args ...string) (lines <-chan string, wsURL, httpURL 
 
 func TestRunServesAndShutsDown(t *testing.T) {
 	lines, wsURL, httpURL, stop := started(t, "-ws-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0",
-		"-force-delay", "1ms", "-seed", "7", "-retries", "2", "-result-timeout", "5s")
+		"-force-delay", "1ms", "-seed", "7", "-retries", "2", "-result-timeout", "5s", "-log-level", "debug")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
@@ -166,6 +168,8 @@ func TestRunRejectsBadInput(t *testing.T) {
 		{"-retries", "-1"},
 		{"-result-timeout", "0s"},
 		{"-log-level", "loud"},
+		{"-http-read-timeout", "0s"},
+		{"-max-actions", "0"},
 		{"extra"},
 		{"-ws-addr", busy.Addr().String(), "-http-addr", ""},
 		{"-ws-addr", "127.0.0.1:0", "-http-addr", busy.Addr().String()},
@@ -184,9 +188,149 @@ func TestRunHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &out); err != nil {
 		t.Fatalf("run -h = %v", err)
 	}
-	for _, f := range []string{"-ws-addr", "-http-addr", "-force-delay", "-seed", "-retries", "-result-timeout", "-error-rate"} {
+	for _, f := range []string{"-ws-addr", "-http-addr", "-force-delay", "-seed", "-retries", "-result-timeout", "-error-rate",
+		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions"} {
 		if !strings.Contains(out.String(), f) {
 			t.Fatalf("usage lacks %s:\n%s", f, out.String())
 		}
 	}
+}
+
+// TestRunLogsAtInfoByDefault checks that, without -log-level, frames are
+// not logged (only connections), so that a long session's log stays
+// readable and a game cannot flood it.
+func TestRunLogsAtInfoByDefault(t *testing.T) {
+	lines, wsURL, _, stopRun := started(t, "-ws-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0")
+	var once sync.Once
+	stop := func() (err error) {
+		once.Do(func() { err = stopRun() })
+		return err
+	}
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := gorilla.Dial(ctx, wsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	frame, _ := neuro.EncodeGame("Quiet Game", neuro.Startup{})
+	if err := conn.Write(ctx, frame); err != nil {
+		t.Fatal(err)
+	}
+	// The acknowledgement is logged (at debug) before it is written:
+	// once it is read, a debug line would be in the log already.
+	for {
+		f, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := neuro.DecodeServer(f); err == nil && m.Command() == neuro.CmdStartup {
+			break
+		}
+	}
+	_ = conn.Close(1000, "")
+	// "game disconnected" comes after every line about the game's frames.
+	seen := readUntil(t, lines, "game disconnected")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(seen, "\n")
+	if !strings.Contains(all, "game connected") {
+		t.Fatalf("the log lacks the connection:\n%s", all)
+	}
+	for _, frameLine := range []string{"← startup", "→ startup", "→ actions/reregister_all"} {
+		if strings.Contains(all, frameLine) {
+			t.Fatalf("frames logged at the default level (%q):\n%s", frameLine, all)
+		}
+	}
+}
+
+// readUntil reads log lines until one contains substr and returns them.
+func readUntil(t *testing.T, lines <-chan string, substr string) []string {
+	t.Helper()
+	var seen []string
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("the log ended without %q:\n%s", substr, strings.Join(seen, "\n"))
+			}
+			seen = append(seen, l)
+			if strings.Contains(l, substr) {
+				return seen
+			}
+		case <-deadline:
+			t.Fatalf("no %q in the log:\n%s", substr, strings.Join(seen, "\n"))
+		}
+	}
+}
+
+// TestRunAllowFlags checks -allow-host and -allow-origin: without them a
+// foreign Host name and a foreign web origin are refused with 403; with
+// them the named host and origin are accepted, and others still refused.
+func TestRunAllowFlags(t *testing.T) {
+	get := func(t *testing.T, base, host string) int {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, base+"/state", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	dial := func(t *testing.T, wsURL, origin string) int {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		conn, err := gorilla.Dial(ctx, wsURL, gorilla.WithHeader(http.Header{"Origin": {origin}}))
+		if err != nil {
+			var he *gorilla.HandshakeError
+			if errors.As(err, &he) {
+				return he.StatusCode
+			}
+			t.Fatal(err)
+		}
+		_ = conn.CloseNow()
+		return http.StatusSwitchingProtocols
+	}
+	t.Run("defaults", func(t *testing.T) {
+		_, wsURL, httpURL, stop := started(t, "-ws-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0")
+		defer stop()
+		if code := get(t, httpURL, "devbox.local"); code != http.StatusForbidden {
+			t.Errorf("Host devbox.local: %d, want 403", code)
+		}
+		if code := get(t, httpURL, "localhost"); code != http.StatusOK {
+			t.Errorf("Host localhost: %d, want 200", code)
+		}
+		if code := dial(t, wsURL, "https://game.example"); code != http.StatusForbidden {
+			t.Errorf("Origin https://game.example: %d, want 403", code)
+		}
+		if code := dial(t, wsURL, "http://localhost:5500"); code != http.StatusSwitchingProtocols {
+			t.Errorf("Origin http://localhost:5500: %d, want an upgrade", code)
+		}
+	})
+	t.Run("widened", func(t *testing.T) {
+		_, wsURL, httpURL, stop := started(t, "-ws-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0",
+			"-allow-host", "devbox.local, other.lan", "-allow-origin", "https://game.example")
+		defer stop()
+		for host, want := range map[string]int{"devbox.local": 200, "OTHER.lan:1337": 200, "evil.example": 403} {
+			if code := get(t, httpURL, host); code != want {
+				t.Errorf("Host %s: %d, want %d", host, code, want)
+			}
+		}
+		if code := dial(t, wsURL, "https://game.example"); code != http.StatusSwitchingProtocols {
+			t.Errorf("Origin https://game.example: %d, want an upgrade", code)
+		}
+		if code := dial(t, wsURL, "https://evil.example"); code != http.StatusForbidden {
+			t.Errorf("Origin https://evil.example: %d, want 403", code)
+		}
+	})
 }

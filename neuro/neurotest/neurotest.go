@@ -201,17 +201,18 @@ func (s *Server) ContextLog() []server.ContextEntry {
 	return s.Game().Context
 }
 
-// Warnings returns the protocol warnings recorded so far, in order: the
-// game's under WithGame, every game's otherwise.
-func (s *Server) Warnings() []server.Warning {
+// Warnings returns the protocol warnings (the simulator's findings)
+// recorded so far, in order: the game's under WithGame, every game's
+// otherwise.
+func (s *Server) Warnings() []server.Finding {
 	if s.game == "" {
-		return s.sim.Warnings()
+		return s.sim.Findings()
 	}
 	st, err := s.sim.Game(s.game)
 	if err != nil {
 		return nil
 	}
-	return st.Warnings
+	return st.Findings
 }
 
 // RequireNoWarnings fails the test, listing them, when the simulator

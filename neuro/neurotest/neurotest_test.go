@@ -198,7 +198,7 @@ func TestReregisterAllAndShutdown(t *testing.T) {
 	// The simulator currently warns about the re-registration (duplicate
 	// registration); nothing else may show.
 	for _, w := range s.Warnings() {
-		if w.Kind != server.WarnDuplicateAction {
+		if w.Kind != server.FindingDuplicateAction {
 			t.Fatalf("unexpected warning %s", w)
 		}
 	}
@@ -304,10 +304,10 @@ func TestWarnings(t *testing.T) {
 	g.send(neuro.Startup{})
 	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "Bad Name", Description: "x"}}})
 
-	if w := s.WaitForWarning(server.WarnBeforeStartup); w.Game != "Sloppy Game" {
+	if w := s.WaitForWarning(server.FindingBeforeStartup); w.Game != "Sloppy Game" {
 		t.Fatalf("warning %+v", w)
 	}
-	s.WaitForWarning(server.WarnInvalidActionName)
+	s.WaitForWarning(server.FindingInvalidActionName)
 	if n := len(s.Warnings()); n != 2 {
 		t.Fatalf("%d warnings, want 2: %v", n, s.Warnings())
 	}

@@ -88,8 +88,8 @@ func describe(e server.Event) string {
 		return fmt.Sprintf("%s ← %s", who, clip(string(e.Frame)))
 	case server.EventSent:
 		return fmt.Sprintf("%s → %s", who, clip(string(e.Frame)))
-	case server.EventWarning:
-		return fmt.Sprintf("%s warning: %s", who, e.Warning)
+	case server.EventFinding:
+		return fmt.Sprintf("%s warning: %s", who, e.Finding)
 	case server.EventResult:
 		r := e.Result
 		if r.TimedOut {
@@ -226,15 +226,15 @@ func (s *Server) WaitForForceDone() server.ForceDone {
 // WaitForWarning waits for a protocol warning of the given kind ("" for
 // any) and returns it. Use it to test that the simulator catches a
 // mistake; RequireNoWarnings still reports the warning afterwards.
-func (s *Server) WaitForWarning(kind server.WarningKind) server.Warning {
+func (s *Server) WaitForWarning(kind server.FindingKind) server.Finding {
 	s.t.Helper()
 	what := "protocol warning"
 	if kind != "" {
 		what = fmt.Sprintf("warning %q", kind)
 	}
-	match := server.IsWarning(kind)
+	match := server.IsFinding(kind)
 	e := s.next(what+" about "+s.whose(), func(e server.Event) bool { return match(e) && s.ofGame(e) })
-	return *e.Warning
+	return *e.Finding
 }
 
 // WaitDisconnected waits until a game connection ends and returns the

@@ -21,14 +21,14 @@
 // # Forces
 //
 // One force is served at a time; a force that arrives while another is
-// pending is queued (with a warning). After the force delay the Policy
+// pending is queued (with a finding). After the force delay the Policy
 // chooses an action among the listed ones that are registered (default:
 // RandomPolicy, a random one with data from GenerateData) and the server
 // sends it. A successful result ends the force and the next queued one is
 // served; a failed result, or none within the result timeout (20s, like
 // the real server; a late result is discarded), retries the force after
 // the delay, up to WithRetries times, then the server gives up with a
-// warning. The policy is asked again on each attempt. WithErrorRate makes
+// finding. The policy is asked again on each attempt. WithErrorRate makes
 // the server send deliberately bad data now and then, so that games'
 // failed-result and retry paths show. Actions sent outside forces
 // (SendAction, Act, SendRaw, POST /) are never retried.
@@ -37,23 +37,26 @@
 // so a game fast enough to answer before the write returns is never told
 // its id is unknown.
 //
-// # Protocol checks
+// # Protocol checks: findings
 //
 // Nothing a game sends ends its connection. Each problem becomes a
-// Warning (see the Warn… kinds), logged at warn level and recorded per
+// Finding (see the Finding… kinds), logged at warn level and recorded per
 // game: a message before startup, a changed game name, an invalid action
-// name, a discouraged schema keyword, a schema that is not an object (the
-// action is registered without it), "schema": null (accepted as no schema:
-// the Python SDK sends it), a duplicate registration, a force naming
-// unregistered actions, a force while one is pending, a result for an
-// unknown or timed-out id, a failed result without a message, a binary
-// frame, an unknown command, a malformed frame.
+// name, a discouraged schema keyword (neuro.CheckAction's warning), a
+// schema that is not an object (the action is registered without it),
+// "schema": null (accepted as no schema: the Python SDK sends it), a
+// duplicate registration, too many actions, a force naming unregistered
+// actions, a force while one is pending, too many queued forces, a result
+// for an unknown or timed-out id, a failed result without a message, a
+// binary frame, an unknown command, a malformed frame, a game that does
+// not read what it is sent. One frame lists at most 10 findings of a
+// kind and counts the rest.
 //
 // # Go API and observation
 //
 // Send, SendRaw, SendAction, Act, AwaitResult, ReregisterAll,
 // ShutdownGraceful, ShutdownImmediate and Broadcast send any server
-// message; Games, Game, Registry, ContextLog, Warnings, Results and State
+// message; Games, Game, Registry, ContextLog, Findings, Results and State
 // inspect. A game is named by "" (the latest connected game), its
 // connection id ("#1") or its game name.
 //
@@ -63,12 +66,42 @@
 // once, without missing any: take the watcher, act, then wait on it. No
 // callback is ever called with a lock held.
 //
+// # Security
+//
+// The simulator is meant for a developer's machine, listening on
+// loopback ("127.0.0.1:8000"), and is safe to leave running there while
+// browsing: both ports refuse requests whose Host names another site (DNS
+// rebinding), the HTTP API refuses cross-origin requests and POST bodies
+// that are not JSON (CSRF), and a game websocket is refused to web pages
+// other than local ones. WithAllowedHosts and WithAllowedOrigins open it
+// up for a LAN or a hosted web build of a game.
+//
+// Nothing one game sends makes memory grow without bound: frames over
+// 64 KiB are stored cut (Event.FrameLen keeps their length), the event
+// history is bounded by count and bytes (WithEventHistory,
+// WithEventHistoryBytes), each game's logs by count and bytes, its
+// registry by WithMaxActions, its force queue to 64; a game that left
+// keeps a summary only. GET /state is streamed one game at a time. Data
+// generated for forces has a budget (MaxGeneratedBytes, MaxGenerateDepth),
+// so a schema asking for a million arrays of a million items fails
+// quickly with a finding. HTTP requests have read, header and idle
+// timeouts (WithHTTPReadTimeout). Each game has a bounded send queue, so a
+// game that does not read never holds up the others or POST /.
+//
 // # Design notes
 //
-//   - Goroutines: ServeConn reads on its caller's goroutine and owns one
-//     more, the game's force loop, which it joins before returning. Timers
-//     are plain time.Timers inside those goroutines or inside the caller
-//     of Act/AwaitResult; nothing runs detached.
+//   - Files by job: game.go (a game's state and frame handling), checks.go
+//     (protocol checks), forces.go (the force loop), pending.go (pending
+//     actions and their results), history.go (bounded logs, result
+//     history), snapshot.go, outbox.go (sending), codec.go (the only
+//     calls into package neuro's decoder and schema checks), env.go (what
+//     a game gets from its server), serve.go (a connection's lifetime),
+//     api.go (the Go API), http.go, guard.go, websocket.go, listen.go,
+//     eventlog.go, generate*.go, policy.go, fault.go.
+//   - Goroutines: ServeConn reads on its caller's goroutine and owns two
+//     more per game, the force loop and the writer, which it joins before
+//     returning. Timers are plain time.Timers inside those goroutines or
+//     inside the caller of Act/AwaitResult; nothing runs detached.
 //   - A pending action is resolved exactly once, by its result or by its
 //     timeout, whichever takes the game's lock first. Actions nobody waits
 //     on expire lazily, when the game sends its next frame or is inspected.
@@ -78,5 +111,6 @@
 //   - A startup cancels the game's queued forces (recorded as
 //     ForceCancelled) along with its registry; context survives.
 //   - Disconnected games stay inspectable (the oldest are dropped past
-//     100); per-game logs keep their last 1000 entries.
+//     100); per-game logs keep their last 1000 entries (50 once the game
+//     left).
 package server

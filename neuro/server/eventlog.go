@@ -7,38 +7,86 @@ import (
 	"time"
 )
 
-// eventLog keeps the last events in order and wakes waiters on each new
-// one. It never calls out while holding its lock.
+// eventLog keeps the last events in order, bounded by count and by bytes,
+// and wakes waiters on each new one. It never calls out while holding its
+// lock.
 type eventLog struct {
-	mu     sync.Mutex
-	events []Event // events[i].Seq == first+i
-	first  uint64
-	next   uint64
-	limit  int
-	notify chan struct{} // closed and replaced on every append
+	mu       sync.Mutex
+	events   []logged // events[i].Seq == first+i
+	first    uint64
+	next     uint64
+	limit    int
+	maxBytes int
+	bytes    int
+	notify   chan struct{} // closed and replaced on every append
 }
 
-func newEventLog(limit int) *eventLog {
-	return &eventLog{first: 1, next: 1, limit: limit, notify: make(chan struct{})}
+// logged is an event with what it counts against the byte limit.
+type logged struct {
+	Event
+	cost int
 }
 
+// eventOverhead is what an event costs besides its frame and message.
+const eventOverhead = 256
+
+func newEventLog(limit, maxBytes int) *eventLog {
+	return &eventLog{first: 1, next: 1, limit: limit, maxBytes: maxBytes, notify: make(chan struct{})}
+}
+
+// cost estimates the memory an event holds: its stored frame, and as much
+// again for a decoded message (made from the whole frame).
+func (e *Event) cost() int {
+	c := eventOverhead + len(e.Frame)
+	if e.Message != nil {
+		c += e.FrameLen
+	}
+	if e.Finding != nil {
+		c += len(e.Finding.Detail)
+	}
+	if e.Result != nil {
+		c += len(e.Result.Data) + len(e.Result.Message)
+	}
+	return c
+}
+
+// add numbers e and appends it. A frame over maxStoredFrame is stored cut
+// (a copy, so that the whole frame is not kept alive); FrameLen keeps its
+// length.
 func (l *eventLog) add(e Event) Event {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
+	if e.Frame != nil && e.FrameLen == 0 {
+		e.FrameLen = len(e.Frame)
+	}
+	if len(e.Frame) > maxStoredFrame {
+		e.Frame = slices.Clone(e.Frame[:maxStoredFrame])
+	}
+	cost := e.cost()
 	l.mu.Lock()
 	e.Seq = l.next
 	l.next++
-	if e.Warning != nil {
-		w := *e.Warning
-		w.Seq = e.Seq
-		e.Warning = &w
+	if e.Finding != nil {
+		f := *e.Finding
+		f.Seq = e.Seq
+		e.Finding = &f
 	}
-	l.events = append(l.events, e)
-	if over := len(l.events) - l.limit; over > 0 {
-		clear(l.events[:over])
-		l.events = l.events[over:]
-		l.first += uint64(over)
+	l.events = append(l.events, logged{e, cost})
+	l.bytes += cost
+	// Drop the oldest events beyond the count, then beyond the bytes
+	// (always keeping the latest).
+	drop := max(len(l.events)-l.limit, 0)
+	for _, old := range l.events[:drop] {
+		l.bytes -= old.cost
+	}
+	for ; drop < len(l.events)-1 && l.bytes > l.maxBytes; drop++ {
+		l.bytes -= l.events[drop].cost
+	}
+	if drop > 0 {
+		clear(l.events[:drop])
+		l.events = l.events[drop:]
+		l.first += uint64(drop)
 	}
 	close(l.notify)
 	l.notify = make(chan struct{})
@@ -55,7 +103,35 @@ func (l *eventLog) last() uint64 {
 func (l *eventLog) snapshot() []Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return slices.Clone(l.events)
+	out := make([]Event, len(l.events))
+	for i, e := range l.events {
+		out[i] = e.Event
+	}
+	return out
+}
+
+// size returns how many events the log holds and what they cost.
+func (l *eventLog) size() (n, bytes int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.events), l.bytes
+}
+
+// slim frees the big payloads of a game that left: the decoded message of
+// each of its frames that was stored cut. The cut frame stays.
+func (l *eventLog) slim(gameID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := range l.events {
+		e := &l.events[i]
+		if e.GameID != gameID || e.Message == nil || e.FrameLen <= len(e.Frame) {
+			continue
+		}
+		e.Message = nil
+		c := e.Event.cost()
+		l.bytes -= e.cost - c
+		e.cost = c
+	}
 }
 
 // get returns the first retained event with Seq >= seq, or the channel to
@@ -65,15 +141,15 @@ func (l *eventLog) get(seq uint64) (Event, bool, <-chan struct{}) {
 	defer l.mu.Unlock()
 	seq = max(seq, l.first)
 	if seq < l.next {
-		return l.events[seq-l.first], true, nil
+		return l.events[seq-l.first].Event, true, nil
 	}
 	return Event{}, false, l.notify
 }
 
 // Watcher reads the server's events in order, from a starting point, each
 // once. It is not safe for concurrent use; give each goroutine its own.
-// Events older than the server's history limit (WithEventHistory) may be
-// skipped if the watcher falls that far behind.
+// Events older than the server's history limits (WithEventHistory,
+// WithEventHistoryBytes) may be skipped if the watcher falls that far behind.
 type Watcher struct {
 	s    *Server
 	next uint64
@@ -164,10 +240,10 @@ func IsSent(gameRef, command string) func(Event) bool {
 	}
 }
 
-// IsWarning matches a warning of the given kind (any kind when "").
-func IsWarning(kind WarningKind) func(Event) bool {
+// IsFinding matches a finding of the given kind (any kind when "").
+func IsFinding(kind FindingKind) func(Event) bool {
 	return func(e Event) bool {
-		return e.Kind == EventWarning && (kind == "" || e.Warning.Kind == kind)
+		return e.Kind == EventFinding && (kind == "" || e.Finding.Kind == kind)
 	}
 }
 

@@ -49,10 +49,10 @@ func Example() {
 	w := s.Watch()
 	send(neuro.ActionResult{ID: a.ID, Success: true})
 	e, _ := w.WaitFor(ctx, func(e server.Event) bool { return e.Kind == server.EventForceDone })
-	fmt.Println(e.Force.Outcome, len(s.Warnings()), "warnings")
+	fmt.Println(e.Force.Outcome, len(s.Findings()), "findings")
 	// Output:
 	// actions/reregister_all
 	// Neuro-sama
 	// pick {"cell":5}
-	// succeeded 0 warnings
+	// succeeded 0 findings
 }

@@ -10,7 +10,7 @@ import (
 func BenchmarkFindGameByID(b *testing.B) {
 	s := New()
 	for i := range 1000 {
-		s.games = append(s.games, newGame(s, "#"+strconv.Itoa(i+1), nil))
+		s.games = append(s.games, newGame(s.env, "#"+strconv.Itoa(i+1), nil))
 	}
 	b.ReportAllocs()
 	for b.Loop() {

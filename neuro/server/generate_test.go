@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,7 +93,7 @@ func TestGenerateDataValidates(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(len(name)), 42))
 			distinct := map[string]bool{}
 			for i := range runs {
-				data, err := GenerateData(schema, r)
+				data, err := GenerateData(context.Background(), schema, r)
 				if err != nil {
 					t.Fatalf("run %d: GenerateData: %v", i, err)
 				}
@@ -129,7 +130,7 @@ func TestGenerateDataGoSchema(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20 {
-		data, err := GenerateData(schema, r)
+		data, err := GenerateData(context.Background(), schema, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +156,7 @@ func TestGenerateDataDeterministic(t *testing.T) {
 		r := rand.New(rand.NewPCG(7, 7))
 		var out []string
 		for range 5 {
-			d, err := GenerateData(schema, r)
+			d, err := GenerateData(context.Background(), schema, r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +171,7 @@ func TestGenerateDataDeterministic(t *testing.T) {
 
 func TestGenerateDataEmpty(t *testing.T) {
 	for _, s := range []neuro.Schema{nil, {}} {
-		d, err := GenerateData(s, rand.New(rand.NewPCG(1, 1)))
+		d, err := GenerateData(context.Background(), s, rand.New(rand.NewPCG(1, 1)))
 		if err != nil || d != "{}" {
 			t.Fatalf("GenerateData(%v) = %q, %v; want {}", s, d, err)
 		}
@@ -193,7 +194,7 @@ func TestGenerateDataUnsatisfiable(t *testing.T) {
 			if err := json.Unmarshal([]byte(src), &schema); err != nil {
 				t.Fatal(err)
 			}
-			_, err := GenerateData(schema, rand.New(rand.NewPCG(1, 1)))
+			_, err := GenerateData(context.Background(), schema, rand.New(rand.NewPCG(1, 1)))
 			if !errors.Is(err, ErrCannotGenerate) {
 				t.Fatalf("err = %v, want ErrCannotGenerate", err)
 			}
@@ -207,7 +208,7 @@ func ExampleGenerateData() {
 		"properties": map[string]any{"cell": map[string]any{"type": "integer", "enum": []int{3}}},
 		"required":   []string{"cell"},
 	}
-	data, err := GenerateData(schema, rand.New(rand.NewPCG(1, 2)))
+	data, err := GenerateData(context.Background(), schema, rand.New(rand.NewPCG(1, 2)))
 	fmt.Println(data, err)
 	// Output: {"cell":3} <nil>
 }

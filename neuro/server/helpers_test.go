@@ -161,19 +161,19 @@ func waitEvent(t testing.TB, w *Watcher, match func(Event) bool) Event {
 	return e
 }
 
-func waitWarning(t testing.TB, s *Server, kind WarningKind) Warning {
+func waitFinding(t testing.TB, s *Server, kind FindingKind) Finding {
 	t.Helper()
-	e, err := s.WaitFor(testCtx(t), IsWarning(kind))
+	e, err := s.WaitFor(testCtx(t), IsFinding(kind))
 	if err != nil {
-		t.Fatalf("waiting for warning %q: %v (warnings: %v)", kind, err, s.Warnings())
+		t.Fatalf("waiting for finding %q: %v (findings: %v)", kind, err, s.Findings())
 	}
-	return *e.Warning
+	return *e.Finding
 }
 
 func isForceDone(e Event) bool { return e.Kind == EventForceDone }
 
-func warningKinds(ws []Warning) []WarningKind {
-	out := make([]WarningKind, len(ws))
+func findingKinds(ws []Finding) []FindingKind {
+	out := make([]FindingKind, len(ws))
 	for i, w := range ws {
 		out[i] = w.Kind
 	}

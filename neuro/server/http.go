@@ -2,89 +2,56 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"strings"
-	"sync/atomic"
 
 	"go.uber.org/zap"
-
-	"github.com/neurokit/neurokit/transport/gorilla"
 )
-
-// Handler returns the websocket endpoint games connect to: it upgrades the
-// request (any path) and runs ServeConn until the connection ends. A
-// request that is not a websocket upgrade is served by HTTPHandler, so one
-// port can carry both. Binary frames are accepted (read as text) and
-// warned about.
-func (s *Server) Handler() http.Handler {
-	httpSide := s.HTTPHandler()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isUpgrade(r) {
-			httpSide.ServeHTTP(w, r)
-			return
-		}
-		// Count the handler itself, so that Close and Shutdown also wait
-		// for a connection accepted just before they started.
-		if !s.enter() {
-			http.Error(w, "server shutting down", http.StatusServiceUnavailable)
-			return
-		}
-		defer s.conns.Done()
-		var current atomic.Pointer[game]
-		conn, err := gorilla.Accept(w, r,
-			gorilla.WithLogger(s.cfg.logger),
-			gorilla.WithOnBinaryFrame(func() {
-				if g := current.Load(); g != nil {
-					g.warn(WarnBinaryFrame, "binary frame received; the Neuro API uses text frames only (read as text)")
-				}
-			}),
-		)
-		if err != nil {
-			s.log.Info("websocket upgrade failed", zap.String("remote", r.RemoteAddr), zap.Error(err))
-			return
-		}
-		// The connection outlives the request; Close and Shutdown end it.
-		ctx := context.WithoutCancel(r.Context())
-		if err := s.serveConn(ctx, conn, current.Store); err != nil && err != ErrServerClosed {
-			s.log.Debug("connection ended", zap.String("remote", r.RemoteAddr), zap.Error(err))
-		}
-	})
-}
-
-func isUpgrade(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
-}
 
 // HTTPHandler returns the HTTP side of the simulator, like the official
 // mock's port 1337:
 //
-//   - POST / with a JSON object body sends the body unchanged to every
-//     connected game (actions in it are tracked, see SendRaw). It answers
-//     400 when the body is not a JSON object, else 200 with
-//     {"sent": <number of games reached>}.
-//   - GET /state answers the State snapshot as JSON.
+//   - POST / with a JSON object body (Content-Type: application/json)
+//     queues the body unchanged for every connected game (actions in it
+//     are tracked, see SendRaw); it never waits for a game to read (see
+//     Broadcast). It answers 400 when the body is not a JSON object, 413
+//     over 1 MiB, else 200 with {"sent": <number of games>} (and "error"
+//     naming the games it skipped).
+//   - GET /state answers the State snapshot as JSON, streamed one game
+//     at a time; GET /state?game=<id or name> answers one game's State.
 //   - GET / answers a short help text.
+//
+// Requests are refused (403, 415) as described on WithAllowedHosts and
+// WithAllowedOrigins: with a foreign Host name, from another web origin,
+// or a POST that is not JSON.
 func (s *Server) HTTPHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{$}", s.handleInject)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "neurokit Neuro simulator. POST a JSON message here to send it to every connected game; GET /state for a snapshot.")
+		fmt.Fprintln(w, "neurokit Neuro simulator. POST a JSON message here (Content-Type: application/json) to send it to every connected game; GET /state for a snapshot.")
 	})
-	mux.HandleFunc("GET /state", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.State())
-	})
-	return mux
+	mux.HandleFunc("GET /state", s.handleState)
+	return s.guard.api(mux)
 }
 
 func (s *Server) handleInject(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHTTPBody))
 	if err != nil {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": err.Error()})
+		var tooBig *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &tooBig):
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": err.Error()})
+		case errors.As(err, &ne) && ne.Timeout():
+			writeJSON(w, http.StatusRequestTimeout, map[string]string{"error": "the body did not arrive in time"})
+		default:
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "reading the body: " + err.Error()})
+		}
 		return
 	}
 	body = bytes.TrimSpace(body)
@@ -99,6 +66,49 @@ func (s *Server) handleInject(w http.ResponseWriter, r *http.Request) {
 		resp["error"] = err.Error()
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleState streams the State: the session, then each game's snapshot,
+// taken and written one at a time, so that the server never holds more
+// than one game's copy.
+func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
+	games := s.gameList()
+	if ref := r.URL.Query().Get("game"); ref != "" {
+		g, err := s.findGame(ref)
+		if err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+			return
+		}
+		games = []*game{g}
+	}
+	session, err := json.Marshal(s.env.session)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprintf(w, "{\n  \"session\": %s,\n  \"games\": [", session); err != nil {
+		return
+	}
+	for i, g := range games {
+		b, err := json.MarshalIndent(g.snapshot(), "    ", "  ")
+		if err != nil {
+			s.log.Error("GET /state: encoding a game", zap.String("game", g.id), zap.Error(err))
+			return // the client sees a truncated document
+		}
+		sep := ",\n    "
+		if i == 0 {
+			sep = "\n    "
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return
+		}
+		if _, err := w.Write(b); err != nil {
+			return // the client went away
+		}
+	}
+	_, _ = io.WriteString(w, "\n  ]\n}\n")
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

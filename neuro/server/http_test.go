@@ -24,6 +24,9 @@ func httpDo(t *testing.T, c *http.Client, method, url, body string) (int, string
 	if err != nil {
 		t.Fatal(err)
 	}
+	if body != "" || method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
@@ -101,12 +104,12 @@ func TestHTTPInjectAndState(t *testing.T) {
 	if two := st.Games[1]; len(two.Pending) != 1 || two.Pending[0].ID != "manual-1" {
 		t.Fatalf("game two pending %+v", two.Pending)
 	}
-	if len(s.Warnings()) != 0 {
-		t.Fatalf("warnings %v", s.Warnings())
+	if len(s.Findings()) != 0 {
+		t.Fatalf("findings %v", s.Findings())
 	}
 	// Raw JSON shape for tools (curl, jq).
 	_, raw := httpDo(t, c, http.MethodGet, hs.URL+"/state", "")
-	for _, key := range []string{`"games"`, `"actions"`, `"context"`, `"pending"`, `"forceQueue"`, `"warnings"`, `"results"`, `"connected"`} {
+	for _, key := range []string{`"games"`, `"actions"`, `"context"`, `"pending"`, `"forceQueue"`, `"findings"`, `"results"`, `"connected"`} {
 		if !strings.Contains(raw, key) {
 			t.Fatalf("GET /state lacks %s:\n%s", key, raw)
 		}
@@ -173,7 +176,7 @@ func TestOverRealSockets(t *testing.T) {
 		t.Fatalf("state on the websocket port %+v", st)
 	}
 
-	// A binary frame is read as text, with a warning.
+	// A binary frame is read as text, with a finding.
 	raw, _, err := websocket.DefaultDialer.DialContext(ctx, s.URL(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +185,7 @@ func TestOverRealSockets(t *testing.T) {
 	if err := raw.WriteMessage(websocket.BinaryMessage, []byte(`{"command":"startup","game":"Binary Game"}`)); err != nil {
 		t.Fatal(err)
 	}
-	waitWarning(t, s, WarnBinaryFrame)
+	waitFinding(t, s, FindingBinaryFrame)
 	if _, err := s.WaitFor(ctx, IsReceived("Binary Game", neuro.CmdStartup)); err != nil {
 		t.Fatal(err)
 	}

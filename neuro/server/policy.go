@@ -64,10 +64,11 @@ func NewRandomPolicy(seed int64) *RandomPolicy {
 	return &RandomPolicy{r: rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15))}
 }
 
-// Choose picks one of req.Actions at random and generates its data. When
-// the data of the picked action cannot be generated it tries the others;
-// it fails only when none can be.
-func (p *RandomPolicy) Choose(_ context.Context, req ForceRequest) (Choice, error) {
+// Choose picks one of req.Actions at random and generates its data
+// (within the bounds of GenerateData, checking ctx). When the data of the
+// picked action cannot be generated it tries the others; it fails only
+// when none can be, saying why for each.
+func (p *RandomPolicy) Choose(ctx context.Context, req ForceRequest) (Choice, error) {
 	if len(req.Actions) == 0 {
 		return Choice{}, errors.New("server: no action to choose from")
 	}
@@ -79,8 +80,11 @@ func (p *RandomPolicy) Choose(_ context.Context, req ForceRequest) (Choice, erro
 		if len(a.Schema) == 0 {
 			return Choice{Name: a.Name}, nil
 		}
-		data, err := GenerateData(a.Schema, p.r)
+		data, err := GenerateData(ctx, a.Schema, p.r)
 		if err != nil {
+			if ctx.Err() != nil {
+				return Choice{}, err
+			}
 			errs = append(errs, fmt.Errorf("action %q: %w", a.Name, err))
 			continue
 		}

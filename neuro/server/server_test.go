@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
@@ -79,8 +80,8 @@ func TestStartupClearsRegistry(t *testing.T) {
 	if len(reg) != 1 || reg[0].Name != "wave" {
 		t.Fatalf("registry = %v, want [wave]", reg)
 	}
-	if ws := s.Warnings(); len(ws) != 0 {
-		t.Fatalf("unexpected warnings %v", ws)
+	if ws := s.Findings(); len(ws) != 0 {
+		t.Fatalf("unexpected findings %v", ws)
 	}
 }
 
@@ -89,7 +90,7 @@ func TestDuplicateRegistrationIgnored(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(waveAction)
 	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "replacement"}}})
-	w := waitWarning(t, s, WarnDuplicateAction)
+	w := waitFinding(t, s, FindingDuplicateAction)
 	if !strings.Contains(w.Detail, `"wave"`) {
 		t.Fatalf("detail %q", w.Detail)
 	}
@@ -124,8 +125,8 @@ func TestForceAnsweredWithSchemaValidData(t *testing.T) {
 	if a := g.expectAction(); a.Name != "wave" || a.HasData {
 		t.Fatalf("action = %+v, want wave without data", a)
 	}
-	if ws := s.Warnings(); len(ws) != 0 {
-		t.Fatalf("unexpected warnings %v", ws)
+	if ws := s.Findings(); len(ws) != 0 {
+		t.Fatalf("unexpected findings %v", ws)
 	}
 }
 
@@ -166,7 +167,7 @@ func TestRetriesBounded(t *testing.T) {
 	if e.Force.Outcome != ForceGaveUp || e.Force.Attempts != 3 {
 		t.Fatalf("force done %+v", e.Force)
 	}
-	waitWarning(t, s, WarnRetriesExhausted)
+	waitFinding(t, s, FindingRetriesExhausted)
 	// The server serves the next force, not a fourth try.
 	g.send(neuro.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
 	if a := g.expectAction(); a.Name != "wave" {
@@ -180,7 +181,7 @@ func TestQueuedForceServedAfterSuccess(t *testing.T) {
 	g.hello(pickAction, waveAction)
 	g.send(neuro.ForceActions{Query: "first", ActionNames: []string{"pick"}})
 	g.send(neuro.ForceActions{Query: "second", ActionNames: []string{"wave"}})
-	waitWarning(t, s, WarnForceWhilePending)
+	waitFinding(t, s, FindingForceWhilePending)
 	a := g.expectAction()
 	if a.Name != "pick" {
 		t.Fatalf("first action %+v, want pick", a)
@@ -208,9 +209,9 @@ func TestResultTimeoutRetries(t *testing.T) {
 	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	first := g.expectAction()
 	second := g.expectAction() // no answer: timed out, retried
-	waitWarning(t, s, WarnResultTimeout)
+	waitFinding(t, s, FindingResultTimeout)
 	g.result(first.ID, true, "too late")
-	waitWarning(t, s, WarnLateResult)
+	waitFinding(t, s, FindingLateResult)
 	g.result(second.ID, true, "")
 	if e := waitEvent(t, w, isForceDone); e.Force.Outcome != ForceSucceeded || e.Force.Attempts != 2 {
 		t.Fatalf("force done %+v", e.Force)
@@ -264,22 +265,22 @@ func TestResultBeforeWriteReturns(t *testing.T) {
 	if r := <-done; !r.Success || r.ID != b.ID {
 		t.Fatalf("Act result %+v", r)
 	}
-	if ws := s.Warnings(); len(ws) != 0 {
-		t.Fatalf("warnings %v; a result must never be unknown", ws)
+	if ws := s.Findings(); len(ws) != 0 {
+		t.Fatalf("findings %v; a result must never be unknown", ws)
 	}
 }
 
-func TestWarnings(t *testing.T) {
+func TestFindings(t *testing.T) {
 	cases := []struct {
-		kind   WarningKind
+		kind   FindingKind
 		opts   []Option
 		script func(t *testing.T, s *Server, g *fakeGame)
 		check  func(t *testing.T, s *Server)
 	}{
-		{kind: WarnBeforeStartup, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingBeforeStartup, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.send(neuro.Context{Message: "hi"})
 		}},
-		{kind: WarnGameRenamed, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingGameRenamed, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.sendRaw(`{"command":"context","game":"Other Name","data":{"message":"x","silent":true}}`)
 		}, check: func(t *testing.T, s *Server) {
@@ -287,16 +288,16 @@ func TestWarnings(t *testing.T) {
 				t.Fatalf("name %q, want the first one kept", st.Name)
 			}
 		}},
-		{kind: WarnInvalidActionName, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingInvalidActionName, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(neuro.Action{Name: "Bad Name", Description: "x"})
 		}},
-		{kind: WarnDiscouragedKeyword, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingSchemaKeyword, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(neuro.Action{Name: "a", Schema: neuro.Schema{"type": "object", "additionalProperties": false}})
 		}},
-		{kind: WarnSchemaNotObject, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingSchemaNotObject, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(neuro.Action{Name: "a", Schema: neuro.Schema{"type": "string"}})
 		}},
-		{kind: WarnSchemaNotObject, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingSchemaNotObject, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.sendRaw(`{"command":"actions/register","game":"Game","data":{"actions":[{"name":"a","description":"x","schema":"nope"}]}}`)
 		}, check: func(t *testing.T, s *Server) {
@@ -305,7 +306,7 @@ func TestWarnings(t *testing.T) {
 				t.Fatalf("registry %+v, want a without schema", reg)
 			}
 		}},
-		{kind: WarnNullSchema, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingNullSchema, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.sendRaw(`{"command":"actions/register","game":"Game","data":{"actions":[{"name":"a","description":"x","schema":null}]}}`)
 		}, check: func(t *testing.T, s *Server) {
@@ -313,15 +314,15 @@ func TestWarnings(t *testing.T) {
 				t.Fatalf("registry %+v, want the action accepted", reg)
 			}
 		}},
-		{kind: WarnDuplicateAction, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingDuplicateAction, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction, waveAction)
 		}},
-		{kind: WarnForceUnregistered, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingForceUnregistered, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
 			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"wave", "nope"}})
 			g.expectAction() // still served with the registered one
 		}},
-		{kind: WarnForceUnregistered, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingForceUnregistered, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"nope"}})
 		}, check: func(t *testing.T, s *Server) {
@@ -329,16 +330,16 @@ func TestWarnings(t *testing.T) {
 				t.Fatalf("queue %+v, want the force ignored", st.ForceQueue)
 			}
 		}},
-		{kind: WarnForceWhilePending, opts: []Option{WithForceDelay(time.Hour)}, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingForceWhilePending, opts: []Option{WithForceDelay(time.Hour)}, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
 			g.send(neuro.ForceActions{Query: "one", ActionNames: []string{"wave"}})
 			g.send(neuro.ForceActions{Query: "two", ActionNames: []string{"wave"}})
 		}},
-		{kind: WarnUnknownResult, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingUnknownResult, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.result("nope", true, "")
 		}},
-		{kind: WarnFailedNoMessage, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingFailedNoMessage, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
 			id, err := s.SendAction(testCtx(t), "Game", "wave", "")
 			if err != nil {
@@ -347,25 +348,25 @@ func TestWarnings(t *testing.T) {
 			g.expectAction()
 			g.result(id, false, "")
 		}},
-		{kind: WarnUnknownCommand, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingUnknownCommand, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.sendRaw(`{"command":"speech_finished","game":"Game"}`)
 		}},
-		{kind: WarnMalformed, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingMalformed, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.sendRaw(`this is not json`)
 		}},
-		{kind: WarnMalformed, script: func(t *testing.T, s *Server, g *fakeGame) {
+		{kind: FindingMalformed, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
 			g.sendRaw(`{"command":"context","game":"Game","data":{"silent":true}}`)
 		}},
-		{kind: WarnPolicyFailed, opts: []Option{WithPolicy(PolicyFunc(func(context.Context, ForceRequest) (Choice, error) {
+		{kind: FindingPolicyFailed, opts: []Option{WithPolicy(PolicyFunc(func(context.Context, ForceRequest) (Choice, error) {
 			return Choice{}, errors.New("no idea")
 		}))}, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
 			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"wave"}})
 		}},
-		{kind: WarnPolicyFailed, opts: []Option{WithPolicy(PolicyFunc(func(context.Context, ForceRequest) (Choice, error) {
+		{kind: FindingPolicyFailed, opts: []Option{WithPolicy(PolicyFunc(func(context.Context, ForceRequest) (Choice, error) {
 			panic("boom")
 		}))}, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
@@ -377,9 +378,9 @@ func TestWarnings(t *testing.T) {
 			s := newTestServer(t, tc.opts...)
 			g := connect(t, s, "Game")
 			tc.script(t, s, g)
-			w := waitWarning(t, s, tc.kind)
+			w := waitFinding(t, s, tc.kind)
 			if w.GameID != "#1" || w.Detail == "" || w.Time.IsZero() {
-				t.Fatalf("warning %+v", w)
+				t.Fatalf("finding %+v", w)
 			}
 			// Bad input never ends the connection.
 			g.sync(s)
@@ -387,8 +388,8 @@ func TestWarnings(t *testing.T) {
 			if err != nil || !st.Connected {
 				t.Fatalf("game state %+v, %v: want still connected", st, err)
 			}
-			if !slices.ContainsFunc(st.Warnings, func(x Warning) bool { return x.Kind == tc.kind }) {
-				t.Fatalf("game warnings %v lack %q", st.Warnings, tc.kind)
+			if !slices.ContainsFunc(st.Findings, func(x Finding) bool { return x.Kind == tc.kind }) {
+				t.Fatalf("game findings %v lack %q", st.Findings, tc.kind)
 			}
 			if tc.check != nil {
 				tc.check(t, s)
@@ -397,7 +398,7 @@ func TestWarnings(t *testing.T) {
 	}
 }
 
-func TestNoWarningsForACleanGame(t *testing.T) {
+func TestNoFindingsForACleanGame(t *testing.T) {
 	s := newTestServer(t)
 	g := connect(t, s, "Clean")
 	g.hello(pickAction, waveAction)
@@ -408,8 +409,8 @@ func TestNoWarningsForACleanGame(t *testing.T) {
 	g.result(a.ID, true, "")
 	g.send(neuro.ShutdownReady{})
 	g.sync(s)
-	if ws := s.Warnings(); len(ws) != 0 {
-		t.Fatalf("warnings %v", ws)
+	if ws := s.Findings(); len(ws) != 0 {
+		t.Fatalf("findings %v", ws)
 	}
 	st, _ := s.Game("Clean")
 	if len(st.Context) != 2 || st.Context[0].Message != "The game starts." || !st.ShutdownReady || !st.StartedUp {
@@ -499,7 +500,7 @@ func TestActTimeout(t *testing.T) {
 	}
 	g.expectAction()
 	g.result(r.ID, true, "")
-	waitWarning(t, s, WarnLateResult)
+	waitFinding(t, s, FindingLateResult)
 	// A result nobody waits for expires too (swept).
 	id, err := s.SendAction(testCtx(t), "", "wave", "")
 	if err != nil {
@@ -563,7 +564,7 @@ func TestForceDroppedWhenActionsUnregistered(t *testing.T) {
 	if e := waitEvent(t, w, isForceDone); e.Force.Outcome != ForceDropped {
 		t.Fatalf("force done %+v", e.Force)
 	}
-	waitWarning(t, s, WarnForceUnregistered)
+	waitFinding(t, s, FindingForceUnregistered)
 }
 
 func TestErrorRateSendsInvalidData(t *testing.T) {
@@ -588,8 +589,7 @@ func TestErrorRateSendsInvalidData(t *testing.T) {
 }
 
 func TestCorruptDataFailsSchemas(t *testing.T) {
-	s := New(WithSeed(3))
-	defer s.Close()
+	r := rand.New(rand.NewPCG(3, 0x5eed))
 	for name, src := range generatorSchemas {
 		a := neuro.Action{Name: "a", Schema: mustSchema(t, src)}
 		cs, err := neuro.CompileSchema(a)
@@ -597,11 +597,11 @@ func TestCorruptDataFailsSchemas(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		for range 20 {
-			valid, err := GenerateData(a.Schema, s.rng)
+			valid, err := GenerateData(context.Background(), a.Schema, r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			bad := s.corrupt(a.Schema, valid)
+			bad := corruptData(a.Schema, valid, r)
 			if cs.Check(bad, true) == nil {
 				t.Fatalf("%s: corrupted %s into %s, which still passes", name, valid, bad)
 			}
@@ -653,8 +653,8 @@ func TestSeveralGamesAtOnce(t *testing.T) {
 			t.Errorf("%s: actions %v, %d results", st.Name, st.Actions, len(st.Results))
 		}
 	}
-	if ws := s.Warnings(); len(ws) != 0 {
-		t.Fatalf("warnings %v", ws)
+	if ws := s.Findings(); len(ws) != 0 {
+		t.Fatalf("findings %v", ws)
 	}
 }
 
@@ -836,8 +836,8 @@ func TestInjectedDuplicateIDNeverHangs(t *testing.T) {
 }
 
 // A game answering actions/reregister_all registers the same actions a
-// second time: that is the protocol, not a mistake, and draws no warning.
-func TestIdenticalReregistrationIsNotWarned(t *testing.T) {
+// second time: that is the protocol, not a mistake, and draws no finding.
+func TestIdenticalReregistrationIsFine(t *testing.T) {
 	s := newTestServer(t)
 	g := connect(t, s, "Game")
 	g.hello(waveAction)
@@ -847,8 +847,8 @@ func TestIdenticalReregistrationIsNotWarned(t *testing.T) {
 	g.expect(neuro.CmdReregisterAll)
 	g.send(neuro.RegisterActions{Actions: []neuro.Action{waveAction}})
 	g.sync(s)
-	if ws := s.Warnings(); len(ws) != 0 {
-		t.Fatalf("unexpected warnings %v", ws)
+	if ws := s.Findings(); len(ws) != 0 {
+		t.Fatalf("unexpected findings %v", ws)
 	}
 	if reg, _ := s.Registry("Game"); len(reg) != 1 {
 		t.Fatalf("registry = %v, want one action", reg)

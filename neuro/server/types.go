@@ -23,54 +23,14 @@ var (
 	// ErrUnknownAction is returned by AwaitResult for an id that the server
 	// never sent to that game.
 	ErrUnknownAction = errors.New("server: unknown action id")
+	// ErrSendQueueFull is returned by Broadcast (and reported by POST /)
+	// for a game whose send queue is full: it does not read what the
+	// server sends. The frame is not sent to that game.
+	ErrSendQueueFull = errors.New("server: send queue full (the game is not reading)")
 )
 
-// WarningKind names one protocol check.
-type WarningKind string
-
-// The protocol checks. A strict server would reject or mishandle what they
-// describe; this one records a Warning, logs it and carries on.
-const (
-	WarnBeforeStartup      WarningKind = "message before startup"
-	WarnGameRenamed        WarningKind = "game name changed"
-	WarnInvalidActionName  WarningKind = "invalid action name"
-	WarnDiscouragedKeyword WarningKind = "discouraged schema keyword"
-	WarnSchemaNotObject    WarningKind = "schema not an object"
-	WarnNullSchema         WarningKind = "schema is null"
-	WarnDuplicateAction    WarningKind = "duplicate registration"
-	WarnForceUnregistered  WarningKind = "force names unregistered actions"
-	WarnForceWhilePending  WarningKind = "force while one is pending"
-	WarnUnknownResult      WarningKind = "result for unknown id"
-	WarnLateResult         WarningKind = "result after timeout"
-	WarnFailedNoMessage    WarningKind = "failed result without a message"
-	WarnBinaryFrame        WarningKind = "binary frame"
-	WarnUnknownCommand     WarningKind = "unknown command"
-	WarnMalformed          WarningKind = "malformed message"
-	WarnResultTimeout      WarningKind = "result timeout"
-	WarnRetriesExhausted   WarningKind = "force retries exhausted"
-	WarnPolicyFailed       WarningKind = "policy failed"
-)
-
-// Warning is one protocol check that failed.
-type Warning struct {
-	// Seq is the sequence number of the EventWarning that reported it.
-	Seq    uint64      `json:"seq"`
-	GameID string      `json:"gameId"`
-	Game   string      `json:"game"`
-	Kind   WarningKind `json:"kind"`
-	Detail string      `json:"detail"`
-	Time   time.Time   `json:"time"`
-}
-
-// String returns "kind: detail".
-func (w Warning) String() string {
-	if w.Detail == "" {
-		return string(w.Kind)
-	}
-	return string(w.Kind) + ": " + w.Detail
-}
-
-// ContextEntry is one context message a game sent.
+// ContextEntry is one context message a game sent. A message over 64 KiB
+// is kept cut, ending with a note of its full length.
 type ContextEntry struct {
 	Message string    `json:"message"`
 	Silent  bool      `json:"silent"`
@@ -94,6 +54,7 @@ type PendingAction struct {
 }
 
 // Result is how an action ended: the game's action/result, or a timeout.
+// In a game's history, Data and Message over 4 KiB are kept cut.
 type Result struct {
 	PendingAction
 	GameID  string `json:"gameId"`
@@ -114,7 +75,23 @@ type QueuedForce struct {
 	Attempts int `json:"attempts"`
 }
 
-// GameState is a snapshot of one game connection.
+// GameTotals counts what a game did over its whole connection, including
+// what the bounded logs of GameState no longer hold.
+type GameTotals struct {
+	// Frames and Bytes count the frames received from the game.
+	Frames int   `json:"frames"`
+	Bytes  int64 `json:"bytes"`
+	// Context, Results and Findings count every entry ever added to the
+	// matching log of GameState.
+	Context  int `json:"context"`
+	Results  int `json:"results"`
+	Findings int `json:"findings"`
+}
+
+// GameState is a snapshot of one game connection. Its logs keep the
+// latest entries (at most 1000 each, and a few MiB); once the game has
+// left, only a summary is kept: the last 50 entries of each log with
+// their text cut to 512 bytes, and the registry without schemas.
 type GameState struct {
 	// ID identifies the connection ("#1", "#2", ... in connection order).
 	ID string `json:"id"`
@@ -129,8 +106,9 @@ type GameState struct {
 	Context        []ContextEntry  `json:"context"`
 	Pending        []PendingAction `json:"pending"`
 	ForceQueue     []QueuedForce   `json:"forceQueue"`
-	Warnings       []Warning       `json:"warnings"`
+	Findings       []Finding       `json:"findings"`
 	Results        []Result        `json:"results"`
+	Totals         GameTotals      `json:"totals"`
 }
 
 // State is the snapshot served by GET /state.
@@ -154,8 +132,8 @@ const (
 	// EventSent: a frame is being sent to a game (recorded just before the
 	// write, so that it precedes the game's answer).
 	EventSent EventKind = "sent"
-	// EventWarning: a protocol check failed; Warning is set.
-	EventWarning EventKind = "warning"
+	// EventFinding: a protocol check failed; Finding is set.
+	EventFinding EventKind = "finding"
 	// EventResult: an action ended (result received or timed out); Result
 	// is set.
 	EventResult EventKind = "result"
@@ -194,12 +172,15 @@ type Event struct {
 	// Command is the command of a received or sent frame ("" if unreadable).
 	Command string `json:"command,omitempty"`
 	// Message is the decoded frame of EventReceived (game → Neuro types)
-	// and EventSent (Neuro → game types); nil when it did not decode.
+	// and EventSent (Neuro → game types); nil when it did not decode, and
+	// dropped from frames over 64 KiB once their game has left.
 	Message neuro.Message `json:"-"`
-	// Frame is the raw frame of EventReceived and EventSent.
-	Frame   []byte     `json:"-"`
-	Err     error      `json:"-"`
-	Warning *Warning   `json:"warning,omitempty"`
-	Result  *Result    `json:"result,omitempty"`
-	Force   *ForceDone `json:"forceDone,omitempty"`
+	// Frame is the raw frame of EventReceived and EventSent, cut to its
+	// first 64 KiB; FrameLen is its full length.
+	Frame    []byte     `json:"-"`
+	FrameLen int        `json:"frameLen,omitempty"`
+	Err      error      `json:"-"`
+	Finding  *Finding   `json:"finding,omitempty"`
+	Result   *Result    `json:"result,omitempty"`
+	Force    *ForceDone `json:"forceDone,omitempty"`
 }

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neurokit/neurokit/neuro"
+)
+
+// The protocol checks on what a game registers, forces and answers. Each
+// runs under game.mu, in time linear in the frame it checks.
+
+func (g *game) registerLocked(m neuro.RegisterActions, d decoded) {
+	inFrame := make(map[string]bool, len(m.Actions))
+	refused := 0
+	for i, a := range m.Actions {
+		if prev, dup := g.registry.get(a.Name); dup {
+			// Registering the very same action again in a later frame is
+			// what a game does when it answers actions/reregister_all;
+			// a name twice in one frame, or a registration that differs,
+			// is a mistake worth a finding (the server keeps the first).
+			if inFrame[a.Name] || !sameAction(prev, a) {
+				g.findLocked(FindingDuplicateAction, fmt.Sprintf("action %q is already registered with another description or schema; the new registration is ignored", a.Name))
+			}
+			continue
+		}
+		if g.registry.len() >= g.env.settings.maxActions {
+			refused++
+			continue
+		}
+		c := checkAction(a)
+		if c.nameProblem != "" {
+			g.findLocked(FindingInvalidActionName, c.nameProblem)
+		}
+		switch {
+		case d.notObject[i]:
+			g.findLocked(FindingSchemaNotObject, fmt.Sprintf("action %q: the schema is not a JSON object; registered without one", a.Name))
+		case d.nullSchema[i]:
+			g.findLocked(FindingNullSchema, fmt.Sprintf(`action %q: "schema": null; omit the field (or send {}) for an action without parameters`, a.Name))
+		case c.schemaProblem != "":
+			g.findLocked(FindingSchemaNotObject, fmt.Sprintf("action %q: %s", a.Name, c.schemaProblem))
+		}
+		for _, k := range c.keywords {
+			g.findLocked(FindingSchemaKeyword, k)
+		}
+		if g.registry.bytes+c.size > maxRegistryBytes {
+			refused++
+			continue
+		}
+		inFrame[a.Name] = true
+		g.registry.add(a, c.size)
+	}
+	if refused > 0 {
+		g.findLocked(FindingTooManyActions, fmt.Sprintf("%d actions of this frame are not registered: the game has %d actions registered "+
+			"and may have at most %d (%d MiB); unregister actions it no longer offers", refused, g.registry.len(),
+			g.env.settings.maxActions, maxRegistryBytes>>20))
+	}
+}
+
+// sameAction reports whether two registrations of one name are identical.
+func sameAction(a, b neuro.Action) bool {
+	if a.Description != b.Description || len(a.Schema) != len(b.Schema) {
+		return false
+	}
+	return len(a.Schema) == 0 || reflect.DeepEqual(a.Schema, b.Schema)
+}
+
+func (g *game) forceLocked(m neuro.ForceActions, now time.Time) {
+	var missing []string
+	known := 0
+	for _, n := range m.ActionNames {
+		if g.registry.has(n) {
+			known++
+		} else {
+			missing = append(missing, strconv.Quote(n))
+		}
+	}
+	if len(missing) > 0 {
+		detail := "not registered: " + strings.Join(missing, ", ")
+		if known == 0 {
+			detail += "; no listed action is registered, the force is ignored"
+		}
+		g.findLocked(FindingForceUnregistered, detail)
+	}
+	if known == 0 {
+		if len(m.ActionNames) == 0 {
+			g.findLocked(FindingForceUnregistered, "the force lists no action; it is ignored")
+		}
+		return
+	}
+	if len(g.queue) >= maxQueuedForces {
+		g.findLocked(FindingForceQueueFull, fmt.Sprintf("%d forces are already waiting; force %q is dropped. Send one force at a time and wait for it to resolve",
+			len(g.queue), m.Query))
+		return
+	}
+	if len(g.queue) > 0 {
+		g.findLocked(FindingForceWhilePending, fmt.Sprintf("a force (%q) is still pending; this one is queued behind %d", g.queue[0].msg.Query, len(g.queue)))
+	}
+	g.queue = append(g.queue, &force{msg: m, receivedAt: now, cancel: make(chan struct{})})
+	g.signal()
+}
+
+func (g *game) resultLocked(m neuro.ActionResult, now time.Time) {
+	if !m.Success && strings.TrimSpace(m.Message) == "" {
+		g.findLocked(FindingFailedNoMessage, fmt.Sprintf("failed result for id %s has no message; say how to succeed", m.ID))
+	}
+	p, ok := g.pending[m.ID]
+	switch {
+	case ok:
+		g.resolveLocked(p, Result{Success: m.Success, Message: m.Message, At: now})
+	case g.expired[m.ID]:
+		g.findLocked(FindingLateResult, fmt.Sprintf("result for id %s came after the %v timeout; discarded", m.ID, g.env.settings.resultTimeout))
+	default:
+		g.findLocked(FindingUnknownResult, fmt.Sprintf("no action with id %s is pending; discarded", m.ID))
+	}
+}

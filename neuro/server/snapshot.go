@@ -1,0 +1,69 @@
+package server
+
+import (
+	"slices"
+	"time"
+)
+
+// snapshot returns a copy of the game's state.
+func (g *game) snapshot() GameState {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.live.Load() {
+		g.sweepLocked(time.Now())
+	}
+	st := GameState{
+		ID:            g.id,
+		Name:          g.name,
+		Connected:     g.live.Load(),
+		StartedUp:     g.startedUp,
+		ShutdownReady: g.shutdownReady,
+		ConnectedAt:   g.connectedAt,
+		Actions:       g.registry.list(),
+		Context:       g.logs.context.list(),
+		Findings:      g.logs.findings.list(),
+		Results:       g.resultsLocked(),
+		Pending:       []PendingAction{},
+		ForceQueue:    []QueuedForce{},
+		Totals: GameTotals{
+			Frames:   g.frames,
+			Bytes:    g.frameBytes,
+			Context:  g.logs.context.total,
+			Results:  g.logs.results.total,
+			Findings: g.logs.findings.total,
+		},
+	}
+	if !g.disconnectedAt.IsZero() {
+		t := g.disconnectedAt
+		st.DisconnectedAt = &t
+	}
+	for _, p := range g.pending {
+		st.Pending = append(st.Pending, p.PendingAction)
+	}
+	slices.SortFunc(st.Pending, func(a, b PendingAction) int { return a.SentAt.Compare(b.SentAt) })
+	for _, f := range g.queue {
+		st.ForceQueue = append(st.ForceQueue, QueuedForce{ForceActions: f.msg, ReceivedAt: f.receivedAt, Attempts: f.attempts})
+	}
+	return st
+}
+
+// resultsLocked returns g's result history, oldest first (never nil).
+func (g *game) resultsLocked() []Result {
+	out := make([]Result, len(g.logs.results.entries))
+	for i, rec := range g.logs.results.entries {
+		out[i] = rec.expand(g.id, g.name)
+	}
+	return out
+}
+
+// findResultLocked returns the latest result of the action id in g's
+// history.
+func (g *game) findResultLocked(id string) (Result, bool) {
+	recs := g.logs.results.entries
+	for i := len(recs) - 1; i >= 0; i-- {
+		if recs[i].id == id {
+			return recs[i].expand(g.id, g.name), true
+		}
+	}
+	return Result{}, false
+}

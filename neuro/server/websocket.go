@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+
+	"go.uber.org/zap"
+
+	"github.com/neurokit/neurokit/transport/gorilla"
+)
+
+// Handler returns the websocket endpoint games connect to: it upgrades the
+// request (any path) and runs ServeConn until the connection ends. A
+// request that is not a websocket upgrade is served by HTTPHandler, so one
+// port can carry both. Binary frames are accepted (read as text), each
+// with a FindingBinaryFrame.
+//
+// An upgrade is refused with 403 when its Host name is not allowed (see
+// WithAllowedHosts) or its Origin is (see WithAllowedOrigins).
+func (s *Server) Handler() http.Handler {
+	httpSide := s.HTTPHandler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isUpgrade(r) {
+			httpSide.ServeHTTP(w, r)
+			return
+		}
+		if !s.guard.checkHost(w, r) {
+			return
+		}
+		// Count the handler itself, so that Close and Shutdown also wait
+		// for a connection accepted just before they started.
+		if !s.enter() {
+			http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		defer s.conns.Done()
+		var binary binaryFrames
+		conn, err := gorilla.Accept(w, r,
+			gorilla.WithLogger(s.cfg.logger),
+			gorilla.WithOnBinaryFrame(binary.seen),
+			gorilla.WithCheckOrigin(s.guard.websocketOrigin),
+		)
+		if err != nil {
+			s.log.Info("websocket upgrade failed", zap.String("remote", r.RemoteAddr),
+				zap.String("origin", r.Header.Get("Origin")), zap.Error(err))
+			return
+		}
+		// The connection outlives the request; Close and Shutdown end it.
+		ctx := context.WithoutCancel(r.Context())
+		if err := s.serveConn(ctx, conn, binary.attach); err != nil && err != ErrServerClosed {
+			s.log.Debug("connection ended", zap.String("remote", r.RemoteAddr), zap.Error(err))
+		}
+	})
+}
+
+func isUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// binaryFrames turns the transport's binary frame hook into findings of
+// the connection's game. The connection starts reading before the game
+// exists: frames seen until then are counted and reported when the game
+// is attached. The hook runs on the reader goroutine before the frame is
+// handed to Read, so the finding always precedes the frame's
+// EventReceived.
+type binaryFrames struct {
+	mu    sync.Mutex
+	g     *game
+	early int
+}
+
+func (b *binaryFrames) seen() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.g == nil {
+		b.early++
+		return
+	}
+	b.g.find(FindingBinaryFrame, binaryDetail)
+}
+
+func (b *binaryFrames) attach(g *game) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.g = g
+	for ; b.early > 0; b.early-- {
+		g.find(FindingBinaryFrame, binaryDetail)
+	}
+}
+
+const binaryDetail = "binary frame received; the Neuro API uses text frames only (read as text)"
