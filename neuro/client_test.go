@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -374,7 +375,7 @@ func TestClientMessagesReachTheHandler(t *testing.T) {
 	p.start(t, nil)
 	expect[Startup](p.srv)
 	sent := []Message{
-		StartupAck{Session: events.Session{SessionID: "s", CharacterID: "evil", DisplayName: "Evil Neuro"}},
+		StartupAck{Session: wire.Session{SessionID: "s", CharacterID: "evil", DisplayName: "Evil Neuro"}},
 		ShutdownGraceful{WantsShutdown: true},
 		ShutdownImmediate{},
 		Unknown{Cmd: "speech_finished", Data: json.RawMessage(`{"x":1}`)},

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // DecodeError reports a frame that could not be decoded, naming the bad
@@ -279,7 +279,7 @@ func decodeStartupAck(data json.RawMessage) (Message, error) {
 		return nil, err
 	}
 	sf.prefix = "data.session."
-	var s events.Session
+	var s wire.Session
 	if s.SessionID, err = sf.str("sessionId", false); err != nil {
 		return nil, err
 	}

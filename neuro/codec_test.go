@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // goldenGame is the game name used by the golden game → Neuro frames. It
@@ -93,7 +93,7 @@ var serverGolden = []struct {
 	frame   string
 	decoded Message
 }{
-	{"startup ack", StartupAck{Session: events.Session{SessionID: "s-42", CharacterID: "evil", DisplayName: "Evil Neuro"}},
+	{"startup ack", StartupAck{Session: wire.Session{SessionID: "s-42", CharacterID: "evil", DisplayName: "Evil Neuro"}},
 		`{"command":"startup","data":{"session":{"sessionId":"s-42","characterId":"evil","displayName":"Evil Neuro"}}}`, nil},
 	{"startup ack empty", StartupAck{},
 		`{"command":"startup","data":{"session":{"sessionId":"","characterId":"","displayName":""}}}`, nil},
@@ -208,7 +208,7 @@ func TestDecodeServerVariants(t *testing.T) {
 		{"startup ack without data", `{"command":"startup"}`, StartupAck{}},
 		{"startup ack with null session", `{"command":"startup","data":{"session":null}}`, StartupAck{}},
 		{"startup ack with partial session", `{"command":"startup","data":{"session":{"characterId":"neuro"}}}`,
-			StartupAck{Session: events.Session{CharacterID: "neuro"}}},
+			StartupAck{Session: wire.Session{CharacterID: "neuro"}}},
 		{"unknown keeps raw data", `{"command":"speech_finished","data":{ "n" : [1, 2] }}`,
 			Unknown{Cmd: "speech_finished", Data: json.RawMessage(`{ "n" : [1, 2] }`)}},
 		{"unknown with null data", `{"command":"later/thing","data":null}`, Unknown{Cmd: "later/thing"}},

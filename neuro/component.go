@@ -568,9 +568,9 @@ func (h componentHandler) HandleMessage(ctx context.Context, m Message) {
 	switch m := m.(type) {
 	case StartupAck:
 		c.mu.Lock()
-		c.session, c.hasSession = m.Session, true
+		c.session, c.hasSession = events.Session(m.Session), true
 		c.mu.Unlock()
-		c.goRaise(events.StartupAcknowledged, m.Session)
+		c.goRaise(events.StartupAcknowledged, events.Session(m.Session))
 	case ShutdownGraceful:
 		if c.hasHandler(events.ShutdownGraceful) {
 			c.goRaise(events.ShutdownGraceful, events.ShutdownGracefulData{WantsShutdown: m.WantsShutdown})

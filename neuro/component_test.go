@@ -14,6 +14,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -274,7 +275,7 @@ func TestComponentStartupAcknowledged(t *testing.T) {
 		t.Error("session before the acknowledgement")
 	}
 	want := events.Session{SessionID: "abc", CharacterID: "neuro", DisplayName: "Neuro-sama"}
-	srv.send(StartupAck{Session: want})
+	srv.send(StartupAck{Session: wire.Session(want)})
 	got, err := manager.Payload[events.Session](f.rec.wait(t, events.StartupAcknowledged))
 	if err != nil || got != want {
 		t.Errorf("event %+v, %v", got, err)

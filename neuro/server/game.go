@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -183,7 +184,7 @@ func (g *game) applyLocked(d decoded, now time.Time) neuro.Message {
 		g.startedUp = true
 		g.registry.reset()
 		g.cancelForcesLocked()
-		return neuro.StartupAck{Session: g.env.session}
+		return neuro.StartupAck{Session: wire.Session(g.env.session)}
 	case neuro.Context:
 		g.logs.context.add(ContextEntry{Message: clip(m.Message, maxStoredText), Silent: m.Silent, Time: now})
 	case neuro.RegisterActions:

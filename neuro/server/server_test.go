@@ -27,7 +27,7 @@ func TestStartupAcknowledged(t *testing.T) {
 		if ack.Session.CharacterID != "neuro" || ack.Session.DisplayName != "Neuro-sama" || ack.Session.SessionID == "" {
 			t.Fatalf("ack = %+v", ack)
 		}
-		if ack.Session != s.Session() {
+		if events.Session(ack.Session) != s.Session() {
 			t.Fatalf("ack session %+v != server session %+v", ack.Session, s.Session())
 		}
 	})
@@ -37,7 +37,7 @@ func TestStartupAcknowledged(t *testing.T) {
 		g := connect(t, s, "Game")
 		g.expect(neuro.CmdReregisterAll)
 		g.send(neuro.Startup{})
-		if ack := g.expect(neuro.CmdStartup).(neuro.StartupAck); ack.Session != want {
+		if ack := g.expect(neuro.CmdStartup).(neuro.StartupAck); events.Session(ack.Session) != want {
 			t.Fatalf("ack = %+v, want %+v", ack.Session, want)
 		}
 	})
