@@ -114,7 +114,7 @@ func gameFromPath(p string) (string, bool) {
 func (s *Server) ServeConn(ctx context.Context, conn voice.Conn, gameName string) error {
 	sock := &socket{s: s, conn: conn, game: gameName,
 		registered: make(map[uint16]string), unregistered: make(map[uint16]struct{}),
-		done: make(chan struct{})}
+		done: make(chan struct{}), replaced: make(chan struct{})}
 	s.mu.Lock()
 	select {
 	case <-s.closed:
@@ -131,7 +131,7 @@ func (s *Server) ServeConn(ctx context.Context, conn voice.Conn, gameName string
 	g.lastSeen = s.o.clock.Now()
 	s.mu.Unlock()
 	if old != nil {
-		_ = old.conn.Close(transport.CloseNormal, "replaced by a newer voice socket")
+		old.replaceOnce.Do(func() { close(old.replaced) }) // its watcher closes it
 	}
 	s.log.Debug("voice socket open", zap.String("game", gameName))
 

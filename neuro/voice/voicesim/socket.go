@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -13,13 +14,18 @@ import (
 	"github.com/neurokit/neurokit/transport"
 )
 
-// socket is one game's voice socket. Its fields other than conn, game, s
-// and done are guarded by s.mu; run is its only reader.
+// socket is one game's voice socket. started, everStarted, registered,
+// unregistered and speech are guarded by s.mu; run is its only reader and
+// watch the only goroutine that closes it (on ctx, server close,
+// replacement or the start timeout).
 type socket struct {
 	s    *Server
 	conn voice.Conn
 	game string
 	done chan struct{} // closed when run returned
+
+	replaced    chan struct{} // closed when a newer socket for the game arrived
+	replaceOnce sync.Once
 
 	started      bool
 	everStarted  bool
@@ -50,6 +56,8 @@ func (k *socket) watch(ctx context.Context, done chan<- struct{}) {
 			}
 			k.s.warn(k.game, WarnNoStart, fmt.Sprintf("no voice/start within %v", k.s.o.startTimeout))
 			_ = k.conn.Close(transport.ClosePolicyViolation, "no voice/start")
+		case <-k.replaced:
+			_ = k.conn.Close(transport.CloseNormal, "replaced by a newer voice socket")
 		case <-ctx.Done():
 			_ = k.conn.Close(transport.CloseGoingAway, "")
 		case <-k.s.closed:

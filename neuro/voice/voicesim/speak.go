@@ -112,6 +112,9 @@ func (s *Server) speak(ctx context.Context, sock *socket, sp *speech, d time.Dur
 		gen.fill(pcm)
 		buf = voice.AppendPCM(buf[:0], pcm)
 		if err := sock.conn.WriteBinary(ctx, buf); err != nil {
+			if why := sp.check(ctx, s.closed); why != nil {
+				return ended(why) // the socket was closed for this reason
+			}
 			return ended(fmt.Errorf("%w: %w", ErrNoSession, err))
 		}
 	}
