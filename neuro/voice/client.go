@@ -150,13 +150,18 @@ func (c *Client) Serve(ctx context.Context) error {
 
 // Start sends voice/start again after Stop, on the same socket. The server
 // answers voice/ready (Handlers.Ready; speakers are registered again) or
-// voice/unavailable (Serve returns). ErrNotReady without a socket.
+// voice/unavailable (Serve returns). It does nothing while a session is
+// started already, and returns ErrNotReady without a socket.
 func (c *Client) Start(ctx context.Context) error {
 	c.mu.Lock()
 	conn := c.conn
 	if conn == nil {
 		c.mu.Unlock()
 		return ErrNotReady
+	}
+	if c.started {
+		c.mu.Unlock()
+		return nil
 	}
 	c.started = true
 	c.mu.Unlock()

@@ -130,11 +130,7 @@ func (c *Converter) Flush(dst []float32) []float32 {
 	if c.rs == nil {
 		return dst
 	}
-	zeros := c.monoBuf(c.rs.tail())
-	clear(zeros)
-	dst = c.rs.process(dst, zeros)
-	c.rs.reset()
-	return dst
+	return c.rs.flush(dst)
 }
 
 // Reset drops the resampler's history without producing output.

@@ -13,8 +13,9 @@
 // sends voice/start, reads the server's voice/ready (its sample rate and
 // channel count are read, not assumed), registers the game's speakers and
 // reads until the socket ends; it blocks, and the caller owns its
-// goroutine (the Client starts no other, apart from the socket's ping
-// goroutine, which Serve joins). Stop and Start end and restart the
+// goroutine. Serve starts two helpers — a watcher that closes the socket
+// on ctx, Close or the handshake timeout, and the socket's pinger — and
+// joins both before it returns; the Client starts no other goroutine. Stop and Start end and restart the
 // session on the same socket; Close ends Serve. Serve may be called again
 // after it returned — a reconnect — and registers the same speakers again.
 //

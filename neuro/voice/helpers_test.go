@@ -142,3 +142,14 @@ func httpServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request)) st
 	t.Cleanup(func() { ts.Close(); wg.Wait() })
 	return "ws://" + ts.Listener.Addr().String()
 }
+
+// newBenchSim runs voicesim on loopback for a benchmark and returns the
+// main URL.
+func newBenchSim(b *testing.B) string {
+	b.Helper()
+	srv := voicesim.New()
+	ts := httptest.NewServer(srv)
+	b.Cleanup(ts.Close)
+	b.Cleanup(func() { _ = srv.Close() })
+	return "ws://" + ts.Listener.Addr().String()
+}

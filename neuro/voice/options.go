@@ -54,9 +54,6 @@ type optionFunc func(*options)
 
 func (f optionFunc) apply(o *options) { f(o) }
 
-// ConnOption is an Option given to Dial, Accept or Wrap.
-type ConnOption = Option
-
 type connOptions struct {
 	handshakeTimeout time.Duration
 	readLimit        int64

@@ -122,6 +122,18 @@ func besselI0(x float64) float64 {
 	return sum
 }
 
+// dot is one output sample: phase p of the filter over the taps input
+// samples x.
+func (t *polyTable) dot(p int, x []float32) float32 {
+	c := t.coef[p*t.taps : (p+1)*t.taps]
+	c = c[:len(x)]
+	var acc float32
+	for j, v := range x {
+		acc += c[j] * v
+	}
+	return acc
+}
+
 // resampler is the streaming state of one polyphase conversion.
 type resampler struct {
 	t    *polyTable
@@ -152,14 +164,7 @@ func (r *resampler) process(dst, in []float32) []float32 {
 	hist := r.hist
 	ii, pp := r.ii, r.pp
 	for ii+half < len(hist) {
-		x := hist[ii-half+1 : ii+half+1]
-		c := t.coef[pp*t.taps : (pp+1)*t.taps]
-		c = c[:len(x)]
-		var acc float32
-		for j, v := range x {
-			acc += c[j] * v
-		}
-		dst = append(dst, acc)
+		dst = append(dst, t.dot(pp, hist[ii-half+1:ii+half+1]))
 		pp += t.down
 		ii += pp / t.up
 		pp %= t.up
@@ -174,5 +179,25 @@ func (r *resampler) process(dst, in []float32) []float32 {
 	return dst
 }
 
-// tail is how many zero input samples flush the last real input through.
-func (r *resampler) tail() int { return r.t.taps / 2 }
+// flush appends the outputs still owed for the input given so far — those
+// at positions before the end of the input's span, which needed samples
+// not yet seen (zeros stand in for them) — and resets. In all, n inputs
+// give ceil(n·up/down) outputs.
+func (r *resampler) flush(dst []float32) []float32 {
+	t := r.t
+	half := t.taps / 2
+	last := len(r.hist) - 1 // index of the last real input sample
+	for range half {
+		r.hist = append(r.hist, 0)
+	}
+	hist := r.hist
+	ii, pp := r.ii, r.pp
+	for ii <= last {
+		dst = append(dst, t.dot(pp, hist[ii-half+1:ii+half+1]))
+		pp += t.down
+		ii += pp / t.up
+		pp %= t.up
+	}
+	r.reset()
+	return dst
+}

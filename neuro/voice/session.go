@@ -50,6 +50,7 @@ func (s *session) run(ctx context.Context) error {
 			continue
 		}
 		if err := s.control(ctx, p); err != nil {
+			s.notifyEnded(transport.CloseNormal, err)
 			return err
 		}
 	}
@@ -74,22 +75,27 @@ func (s *session) ended(ctx context.Context, err error) error {
 	default:
 		result = fmt.Errorf("voice: session ended: %w", err)
 	}
-	if s.readyOnce {
-		data := events.VoiceEndedData{URL: c.url, Code: transport.CloseNormal}
-		if !s.stopped.Load() {
-			data.Err = err
-			if code, _, ok := transport.CloseCode(err); ok {
-				data.Code = code
-			} else {
-				data.Code = transport.CloseAbnormal
-			}
-		}
-		c.log.Debug("voice session ended", zap.Int("code", data.Code), zap.Error(data.Err))
-		if h := c.o.handlers.Ended; h != nil {
-			c.call("ended", func() { h(data) })
-		}
+	switch code, _, ok := transport.CloseCode(err); {
+	case s.stopped.Load():
+		s.notifyEnded(transport.CloseNormal, nil)
+	case ok:
+		s.notifyEnded(code, err)
+	default:
+		s.notifyEnded(transport.CloseAbnormal, err)
 	}
 	return result
+}
+
+// notifyEnded calls Handlers.Ended if the session had been ready.
+func (s *session) notifyEnded(code int, err error) {
+	if !s.readyOnce {
+		return
+	}
+	c := s.c
+	c.log.Debug("voice session ended", zap.Int("code", code), zap.Error(err))
+	if h := c.o.handlers.Ended; h != nil {
+		c.call("ended", func() { h(events.VoiceEndedData{URL: c.url, Code: code, Err: err}) })
+	}
 }
 
 // audio takes one downstream frame: Neuro's voice, headerless PCM.

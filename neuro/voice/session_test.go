@@ -10,6 +10,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/neuro/voice"
+	"github.com/neurokit/neurokit/transport"
 )
 
 func TestSendChecksBeforeTheWire(t *testing.T) {
@@ -264,5 +265,76 @@ func TestVoicesimHandlerRejectsOtherPaths(t *testing.T) {
 		if !errors.As(err, &he) || he.StatusCode != 404 {
 			t.Errorf("%s: %v, want HTTP 404", path, err)
 		}
+	}
+}
+
+func TestServerGoingAwayIsRetryable(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSim(t)
+	c, rec := newClient(t, s.url, "G")
+	join := serve(t, ctx, c)
+	rec.expect(t, events.VoiceReady)
+	_ = s.Close()
+	err := join()
+	var ce *transport.CloseError
+	if errors.Is(err, voice.ErrUnavailable) || !errors.As(err, &ce) || ce.Code != transport.CloseGoingAway {
+		t.Fatalf("Serve = %v, want a retryable close with code 1001", err)
+	}
+	ended := rec.expect(t, events.VoiceEnded).data.(events.VoiceEndedData)
+	if ended.Code != transport.CloseGoingAway || ended.Err == nil {
+		t.Fatalf("ended %+v", ended)
+	}
+}
+
+func TestHandlerPanicIsContained(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSim(t)
+	ready := make(chan struct{}, 1)
+	c, err := voice.New(s.url, "G", voice.WithHandlers(voice.Handlers{Ready: func(events.VoiceReadyData) {
+		ready <- struct{}{}
+		panic("game bug")
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, ctx, c)
+	<-ready
+	if err := c.Register(ctx, 1, "P1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send(ctx, 1, make([]float32, 960)); err != nil {
+		t.Fatalf("Send after a panicking handler = %v", err)
+	}
+}
+
+func TestUnavailableAfterReadyEndsTheSession(t *testing.T) {
+	ctx := testCtx(t)
+	url := httpServer(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := voice.Accept(w, r)
+		if err != nil {
+			return
+		}
+		defer conn.CloseNow()
+		for {
+			_, p, err := conn.ReadFrame()
+			if err != nil {
+				return
+			}
+			if strings.Contains(string(p), voice.CmdStart) {
+				_ = conn.WriteText(ctx, []byte(`{"command":"voice/ready","data":{"sample_rate":48000,"channels":1}}`))
+				_ = conn.WriteText(ctx, []byte(`{"command":"voice/unavailable","data":{"reason":"maintenance"}}`))
+			}
+		}
+	})
+	c, rec := newClient(t, url, "G")
+	err := c.Serve(ctx)
+	var ue *voice.UnavailableError
+	if !errors.As(err, &ue) || ue.Reason != "maintenance" {
+		t.Fatalf("Serve = %v", err)
+	}
+	rec.expect(t, events.VoiceReady)
+	rec.expect(t, events.VoiceUnavailable)
+	if ended := rec.expect(t, events.VoiceEnded).data.(events.VoiceEndedData); !errors.Is(ended.Err, voice.ErrUnavailable) {
+		t.Fatalf("ended %+v", ended)
 	}
 }

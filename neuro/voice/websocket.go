@@ -331,7 +331,7 @@ func (e *HandshakeError) Error() string {
 // Dial opens a voice socket at url (ws:// or wss://). ctx bounds the
 // opening handshake only. A refused upgrade returns a *HandshakeError. The
 // connection must be released with Close or CloseNow.
-func Dial(ctx context.Context, url string, opts ...ConnOption) (Conn, error) {
+func Dial(ctx context.Context, url string, opts ...Option) (Conn, error) {
 	o := newConnOptions(opts)
 	d := websocket.Dialer{
 		Proxy:            http.ProxyFromEnvironment,
@@ -352,14 +352,14 @@ func Dial(ctx context.Context, url string, opts ...ConnOption) (Conn, error) {
 }
 
 // Dialer returns a DialFunc that dials with opts.
-func Dialer(opts ...ConnOption) DialFunc {
+func Dialer(opts ...Option) DialFunc {
 	return func(ctx context.Context, url string) (Conn, error) { return Dial(ctx, url, opts...) }
 }
 
 // Accept upgrades an HTTP request to a voice socket, for servers. On failure
 // it has already answered the request and returns an error. The connection
 // outlives the handler and must be released with Close or CloseNow.
-func Accept(w http.ResponseWriter, r *http.Request, opts ...ConnOption) (Conn, error) {
+func Accept(w http.ResponseWriter, r *http.Request, opts ...Option) (Conn, error) {
 	o := newConnOptions(opts)
 	up := websocket.Upgrader{HandshakeTimeout: o.handshakeTimeout, CheckOrigin: o.checkOrigin}
 	ws, err := up.Upgrade(w, r, nil)
@@ -371,6 +371,6 @@ func Accept(w http.ResponseWriter, r *http.Request, opts ...ConnOption) (Conn, e
 
 // Wrap makes a Conn of an open *websocket.Conn, which it then owns: do not
 // use ws directly afterwards.
-func Wrap(ws *websocket.Conn, opts ...ConnOption) Conn {
+func Wrap(ws *websocket.Conn, opts ...Option) Conn {
 	return newWSConn(ws, newConnOptions(opts))
 }
