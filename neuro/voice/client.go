@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -232,34 +231,4 @@ func (c *Client) call(name string, f func()) {
 		}
 	}()
 	f()
-}
-
-// watch closes the socket when ctx ends, Close is called, or the first
-// voice/start goes unanswered for the handshake timeout; it returns when
-// the session's run loop ended.
-func (s *session) watch(ctx context.Context, done chan<- struct{}) {
-	defer close(done)
-	timer := time.NewTimer(s.c.o.handshakeTimeout)
-	defer timer.Stop()
-	timeout, ready := timer.C, s.ready
-	for {
-		select {
-		case <-s.done:
-			return
-		case <-ready:
-			ready, timeout = nil, nil // nil channels block: wait for the rest
-			continue
-		case <-timeout:
-			s.timedOut.Store(true)
-			_ = s.conn.CloseNow()
-		case <-ctx.Done():
-			s.stopped.Store(true)
-			_ = s.conn.Close(transport.CloseNormal, "")
-		case <-s.c.closed:
-			s.stopped.Store(true)
-			_ = s.conn.Close(transport.CloseNormal, "")
-		}
-		<-s.done
-		return
-	}
 }

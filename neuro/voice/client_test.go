@@ -234,19 +234,7 @@ func TestRefusedPathIsUnavailable(t *testing.T) {
 
 func TestNoAnswerIsUnavailable(t *testing.T) {
 	ctx := testCtx(t)
-	url := httpServer(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, err := voice.Accept(w, r)
-		if err != nil {
-			return
-		}
-		defer conn.CloseNow()
-		// A server that knows nothing of voice: it reads and never answers.
-		for {
-			if _, _, err := conn.ReadFrame(); err != nil {
-				return
-			}
-		}
-	})
+	url := fakeServer(t, nil) // knows nothing of voice: reads and never answers
 	c, _ := newClient(t, url, "Chess", voice.WithHandshakeTimeout(300*time.Millisecond))
 	err := c.Serve(ctx)
 	var ue *voice.UnavailableError

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -152,4 +153,32 @@ func newBenchSim(b *testing.B) string {
 	b.Cleanup(ts.Close)
 	b.Cleanup(func() { _ = srv.Close() })
 	return "ws://" + ts.Listener.Addr().String()
+}
+
+// fakeServer answers each voice/start with answers (nothing when there are
+// none) and reports the sample count of each audio frame on frames, when
+// frames is not nil.
+func fakeServer(t *testing.T, frames chan<- int, answers ...string) string {
+	t.Helper()
+	return httpServer(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := voice.Accept(w, r)
+		if err != nil {
+			return
+		}
+		defer conn.CloseNow()
+		for {
+			kind, p, err := conn.ReadFrame()
+			if err != nil {
+				return
+			}
+			switch {
+			case kind == voice.BinaryFrame && frames != nil:
+				frames <- (len(p) - voice.HeaderSize) / 4
+			case kind == voice.TextFrame && strings.Contains(string(p), voice.CmdStart):
+				for _, a := range answers {
+					_ = conn.WriteText(context.Background(), []byte(a))
+				}
+			}
+		}
+	})
 }

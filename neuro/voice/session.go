@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -86,11 +87,13 @@ func (s *session) ended(ctx context.Context, err error) error {
 	return result
 }
 
-// notifyEnded calls Handlers.Ended if the session had been ready.
+// notifyEnded calls Handlers.Ended (after Speaking false, if she was
+// speaking) when the session had been ready.
 func (s *session) notifyEnded(code int, err error) {
 	if !s.readyOnce {
 		return
 	}
+	s.setSpeaking(false) // she cannot be heard any more: release push-to-talk
 	c := s.c
 	c.log.Debug("voice session ended", zap.Int("code", code), zap.Error(err))
 	if h := c.o.handlers.Ended; h != nil {
@@ -226,4 +229,34 @@ func truncate(p []byte) []byte {
 		return p[:200]
 	}
 	return p
+}
+
+// watch closes the socket when ctx ends, Close is called, or the first
+// voice/start goes unanswered for the handshake timeout; it returns when
+// the session's run loop ended.
+func (s *session) watch(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	timer := time.NewTimer(s.c.o.handshakeTimeout)
+	defer timer.Stop()
+	timeout, ready := timer.C, s.ready
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-ready:
+			ready, timeout = nil, nil // nil channels block: wait for the rest
+			continue
+		case <-timeout:
+			s.timedOut.Store(true)
+			_ = s.conn.CloseNow()
+		case <-ctx.Done():
+			s.stopped.Store(true)
+			_ = s.conn.Close(transport.CloseNormal, "")
+		case <-s.c.closed:
+			s.stopped.Store(true)
+			_ = s.conn.Close(transport.CloseNormal, "")
+		}
+		<-s.done
+		return
+	}
 }

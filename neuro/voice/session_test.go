@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/neuro/voice"
@@ -179,34 +181,10 @@ func TestStopStartAndReconnect(t *testing.T) {
 	}
 }
 
-// fakeServer answers voice/start with ready and records the audio frames'
-// sample counts.
-func fakeServer(t *testing.T, ready string, frames chan<- int) string {
-	return httpServer(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, err := voice.Accept(w, r)
-		if err != nil {
-			return
-		}
-		defer conn.CloseNow()
-		for {
-			kind, p, err := conn.ReadFrame()
-			if err != nil {
-				return
-			}
-			switch {
-			case kind == voice.BinaryFrame:
-				frames <- (len(p) - voice.HeaderSize) / 4
-			case strings.Contains(string(p), voice.CmdStart):
-				_ = conn.WriteText(context.Background(), []byte(ready))
-			}
-		}
-	})
-}
-
 func TestReadyFormatIsRead(t *testing.T) {
 	ctx := testCtx(t)
 	frames := make(chan int, 4)
-	url := fakeServer(t, `{"command":"voice/ready","data":{"sample_rate":44100,"channels":1}}`, frames)
+	url := fakeServer(t, frames, `{"command":"voice/ready","data":{"sample_rate":44100,"channels":1}}`)
 	c, rec := newClient(t, url, "Odd Rate")
 	if err := c.Register(ctx, 1, "P1"); err != nil {
 		t.Fatal(err)
@@ -247,7 +225,7 @@ func TestUnsupportedFormatIsUnavailable(t *testing.T) {
 	} {
 		t.Run(ready, func(t *testing.T) {
 			ctx := testCtx(t)
-			url := fakeServer(t, ready, make(chan int, 1))
+			url := fakeServer(t, nil, ready)
 			c, _ := newClient(t, url, "G")
 			if err := c.Serve(ctx); !errors.Is(err, voice.ErrUnavailable) {
 				t.Fatalf("Serve = %v, want unavailable", err)
@@ -309,23 +287,9 @@ func TestHandlerPanicIsContained(t *testing.T) {
 
 func TestUnavailableAfterReadyEndsTheSession(t *testing.T) {
 	ctx := testCtx(t)
-	url := httpServer(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, err := voice.Accept(w, r)
-		if err != nil {
-			return
-		}
-		defer conn.CloseNow()
-		for {
-			_, p, err := conn.ReadFrame()
-			if err != nil {
-				return
-			}
-			if strings.Contains(string(p), voice.CmdStart) {
-				_ = conn.WriteText(ctx, []byte(`{"command":"voice/ready","data":{"sample_rate":48000,"channels":1}}`))
-				_ = conn.WriteText(ctx, []byte(`{"command":"voice/unavailable","data":{"reason":"maintenance"}}`))
-			}
-		}
-	})
+	url := fakeServer(t, nil,
+		`{"command":"voice/ready","data":{"sample_rate":48000,"channels":1}}`,
+		`{"command":"voice/unavailable","data":{"reason":"maintenance"}}`)
 	c, rec := newClient(t, url, "G")
 	err := c.Serve(ctx)
 	var ue *voice.UnavailableError
@@ -335,6 +299,34 @@ func TestUnavailableAfterReadyEndsTheSession(t *testing.T) {
 	rec.expect(t, events.VoiceReady)
 	rec.expect(t, events.VoiceUnavailable)
 	if ended := rec.expect(t, events.VoiceEnded).data.(events.VoiceEndedData); !errors.Is(ended.Err, voice.ErrUnavailable) {
+		t.Fatalf("ended %+v", ended)
+	}
+}
+
+func TestSilentPeerIsDeclaredDead(t *testing.T) {
+	ctx := testCtx(t)
+	release := make(chan struct{})
+	url := httpServer(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := voice.Accept(w, r, voice.WithPingInterval(0))
+		if err != nil {
+			return
+		}
+		defer conn.CloseNow()
+		if _, _, err := conn.ReadFrame(); err != nil { // voice/start
+			return
+		}
+		_ = conn.WriteText(ctx, []byte(`{"command":"voice/ready","data":{"sample_rate":48000,"channels":1}}`))
+		<-release // then silence: no reads, so no pongs either
+	})
+	defer close(release)
+	c, rec := newClient(t, url, "G", voice.WithPingInterval(50*time.Millisecond))
+	err := c.Serve(ctx)
+	var ce *transport.CloseError
+	if !errors.As(err, &ce) || ce.Code != transport.CloseAbnormal || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Serve = %v, want 1006 after the pong timeout", err)
+	}
+	rec.expect(t, events.VoiceReady)
+	if ended := rec.expect(t, events.VoiceEnded).data.(events.VoiceEndedData); ended.Code != transport.CloseAbnormal {
 		t.Fatalf("ended %+v", ended)
 	}
 }
