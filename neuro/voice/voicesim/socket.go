@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -189,7 +188,7 @@ func (k *socket) start() bool {
 		k.started, k.everStarted = true, true
 	}
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
 	defer cancel()
 	if !enabled {
 		b, _ := voice.EncodeMessage(voice.CmdUnavailable, "", voice.UnavailableData{Reason: s.o.reason})
