@@ -60,7 +60,6 @@ type Conn interface {
 }
 
 // DialFunc opens a voice socket at url. It must honour ctx for the whole
-// opening handshake. A server that refuses the upgrade should be reported
-// with a *gorilla.HandshakeError-like error carrying the HTTP status: the
-// default dialer returns a *HandshakeError.
+// opening handshake, and report a refused upgrade as a *HandshakeError
+// (as Dial does), which the Client treats as voice being unavailable.
 type DialFunc func(ctx context.Context, url string) (Conn, error)
