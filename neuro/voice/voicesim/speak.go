@@ -1,0 +1,216 @@
+package voicesim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/neurokit/neurokit/neuro/voice"
+)
+
+// controlTimeout bounds the control messages Speak sends on its own
+// account (after ctx ended, for instance).
+const controlTimeout = 5 * time.Second
+
+// speech is one utterance in progress.
+type speech struct {
+	interrupt     chan struct{} // closed by Interrupt
+	interruptOnce sync.Once
+	stop          chan struct{} // closed when the socket ends or the game sends voice/stop
+	stopOnce      sync.Once
+	done          chan struct{} // closed when Speak returned
+	err           error         // Speak's result, set before done
+}
+
+// Speak makes Neuro talk to game for about d (whole 20 ms frames):
+// voice/speaking true, a voice-like signal as PCM frames at real-time pace
+// (paced by the server's Clock), then voice/speaking false. It blocks until
+// she finished (nil), Interrupt cut her off (ErrInterrupted, after
+// voice/cancelled was sent), ctx ended (ctx.Err(), after voice/speaking
+// false), the game stopped its session or left (ErrNoSession), or the
+// server closed (ErrClosed). One utterance per game at a time
+// (ErrSpeaking).
+func (s *Server) Speak(ctx context.Context, gameName string, d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("voicesim: speak for %v", d)
+	}
+	sp := &speech{interrupt: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+		s.mu.Unlock()
+		return ErrClosed
+	default:
+	}
+	var sock *socket
+	if g := s.games[gameName]; g != nil {
+		sock = g.sock
+	}
+	switch {
+	case sock == nil || !sock.started:
+		s.mu.Unlock()
+		return fmt.Errorf("%w: %q", ErrNoSession, gameName)
+	case sock.speech != nil:
+		s.mu.Unlock()
+		return fmt.Errorf("%w: %q", ErrSpeaking, gameName)
+	}
+	sock.speech = sp
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	sp.err = s.speak(ctx, sock, sp, d)
+	s.mu.Lock()
+	if sock.speech == sp {
+		sock.speech = nil
+	}
+	s.mu.Unlock()
+	close(sp.done)
+	return sp.err
+}
+
+func (s *Server) speak(ctx context.Context, sock *socket, sp *speech, d time.Duration) error {
+	frames := int((d + FrameDuration - 1) / FrameDuration)
+	if err := sock.send(ctx, voice.CmdSpeaking, voice.SpeakingData{Speaking: true}); err != nil {
+		return err
+	}
+	t := s.o.clock.NewTicker(FrameDuration)
+	defer t.Stop()
+	var gen voiceSignal
+	pcm := make([]float32, voice.FrameSamples(SampleRate, FrameDuration))
+	buf := make([]byte, 0, 4*len(pcm))
+	ended := func(err error) error {
+		switch {
+		case errors.Is(err, ErrInterrupted):
+			if werr := sock.send(context.Background(), voice.CmdCancelled, nil); werr != nil {
+				return werr
+			}
+		case ctx.Err() != nil:
+			_ = sock.send(context.Background(), voice.CmdSpeaking, voice.SpeakingData{Speaking: false})
+		}
+		return err
+	}
+	for i := 0; i < frames; i++ {
+		if err := sp.check(ctx, s.closed); err != nil {
+			return ended(err)
+		}
+		if i > 0 {
+			select {
+			case <-t.C():
+			case <-sp.interrupt:
+			case <-sp.stop:
+			case <-ctx.Done():
+			case <-s.closed:
+			}
+			if err := sp.check(ctx, s.closed); err != nil {
+				return ended(err)
+			}
+		}
+		gen.fill(pcm)
+		buf = voice.AppendPCM(buf[:0], pcm)
+		if err := sock.conn.WriteBinary(ctx, buf); err != nil {
+			if why := sp.check(ctx, s.closed); why != nil {
+				return ended(why) // the socket was closed for this reason
+			}
+			return ended(fmt.Errorf("%w: %w", ErrNoSession, err))
+		}
+	}
+	return sock.send(ctx, voice.CmdSpeaking, voice.SpeakingData{Speaking: false})
+}
+
+// check reports why the utterance must end now, if it must.
+func (sp *speech) check(ctx context.Context, closed <-chan struct{}) error {
+	select {
+	case <-sp.interrupt:
+		return ErrInterrupted
+	default:
+	}
+	select {
+	case <-closed:
+		return ErrClosed
+	case <-sp.stop:
+		return ErrNoSession
+	default:
+	}
+	return ctx.Err()
+}
+
+// Interrupt cuts Neuro off while she speaks to game: the utterance stops
+// and voice/cancelled is sent. It waits until Speak returned and reports
+// ErrNotSpeaking when there was nothing to cut (or the utterance ended for
+// another reason first).
+func (s *Server) Interrupt(gameName string) error {
+	s.mu.Lock()
+	var sp *speech
+	if g := s.games[gameName]; g != nil && g.sock != nil {
+		sp = g.sock.speech
+	}
+	s.mu.Unlock()
+	if sp == nil {
+		return fmt.Errorf("%w: %q", ErrNotSpeaking, gameName)
+	}
+	sp.interruptOnce.Do(func() { close(sp.interrupt) })
+	<-sp.done
+	if errors.Is(sp.err, ErrInterrupted) {
+		return nil
+	}
+	return fmt.Errorf("%w: %q (the utterance ended: %v)", ErrNotSpeaking, gameName, sp.err)
+}
+
+// stopSpeech ends the socket's utterance silently (socket gone or
+// voice/stop).
+func (k *socket) stopSpeech() {
+	k.s.mu.Lock()
+	sp := k.speech
+	k.s.mu.Unlock()
+	if sp != nil {
+		sp.stopOnce.Do(func() { close(sp.stop) })
+	}
+}
+
+// send writes one control message to the game.
+func (k *socket) send(ctx context.Context, command string, data any) error {
+	b, err := voice.EncodeMessage(command, "", data)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), controlTimeout)
+	defer cancel()
+	if err := k.conn.WriteText(wctx, b); err != nil {
+		return fmt.Errorf("%w: %w", ErrNoSession, err)
+	}
+	return nil
+}
+
+// voiceSignal generates a voice-like test signal: a harmonic tone whose
+// pitch glides around 190 Hz, shaped into 4 Hz syllables with a short
+// pause every 1.5 s. Deterministic.
+type voiceSignal struct {
+	n     int64
+	phase float64
+}
+
+func (v *voiceSignal) fill(dst []float32) {
+	const harmonics = 6
+	for i := range dst {
+		t := float64(v.n) / SampleRate
+		f0 := 190 + 30*math.Sin(2*math.Pi*0.8*t)
+		v.phase += 2 * math.Pi * f0 / SampleRate
+		if v.phase > 2*math.Pi {
+			v.phase -= 2 * math.Pi
+		}
+		x := 0.0
+		for k := 1; k <= harmonics; k++ {
+			x += math.Sin(float64(k)*v.phase) / float64(k)
+		}
+		env := 0.5 - 0.5*math.Cos(2*math.Pi*4*t)
+		if math.Mod(t, 1.5) > 1.3 {
+			env = 0
+		}
+		dst[i] = float32(0.2 * env * x)
+		v.n++
+	}
+}
