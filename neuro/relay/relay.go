@@ -176,15 +176,17 @@ func (r *Relay) serveGame(ctx context.Context, conn transport.Conn, remote strin
 	r.mu.Unlock()
 	out.stop()
 	<-writerDone
-	return r.ended(ctx, conn, rerr)
+	return r.ended(ctx, r.gamesCtx, conn, rerr)
 }
 
 // ended closes conn after its read loop stopped with rerr, and returns
-// what Serve and ServeConn report.
-func (r *Relay) ended(ctx context.Context, conn transport.Conn, rerr error) error {
-	if ctx.Err() == nil {
+// what Serve and ServeConn report. closing is the relay's context for
+// that side (gamesCtx or upCtx).
+func (r *Relay) ended(ctx, closing context.Context, conn transport.Conn, rerr error) error {
+	if closing.Err() == nil && ctx.Err() == nil { // the peer, or the link, ended it
 		_ = conn.CloseNow()
-		if code, _, ok := transport.CloseCode(rerr); ok && (code == transport.CloseNormal || code == transport.CloseGoingAway) {
+		var ce *transport.CloseError
+		if errors.As(rerr, &ce) && (ce.Code == transport.CloseNormal || ce.Code == transport.CloseGoingAway) {
 			return nil
 		}
 		return rerr
@@ -194,7 +196,7 @@ func (r *Relay) ended(ctx context.Context, conn transport.Conn, rerr error) erro
 	} else {
 		_ = conn.CloseNow()
 	}
-	if r.gamesCtx.Err() != nil || r.upCtx.Err() != nil {
+	if closing.Err() != nil {
 		return ErrClosed
 	}
 	return ctx.Err()

@@ -125,7 +125,7 @@ func (r *Relay) session(ctx context.Context, conn transport.Conn) error {
 	r.mu.Unlock()
 	out.stop()
 	<-writerDone
-	err := r.ended(ctx, conn, rerr)
+	err := r.ended(ctx, r.upCtx, conn, rerr)
 	if err == nil { // upstream closed normally: still a reason to dial again
 		err = rerr
 	}
