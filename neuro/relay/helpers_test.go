@@ -28,8 +28,8 @@ func testCtx(t testing.TB) context.Context {
 // harness is a relay whose upstream dials make in-memory pipes: the test
 // plays Neuro on their far ends, and games on pipes of their own.
 type harness struct {
-	t     *testing.T
-	r     *Relay
+	t      *testing.T
+	r      *Relay
 	ups    chan transport.Conn // the far end of each upstream dial
 	dials  chan struct{}       // one token per dial the test allows
 	denied chan struct{}       // a dial was refused for want of a token
