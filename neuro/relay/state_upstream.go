@@ -69,6 +69,9 @@ func (s *state) upDisconnected() {
 	s.dropPending()
 	if s.force != nil {
 		s.force.sent = false
+		// A one-shot action unregistered before its result kept the
+		// force; that result will not come now.
+		s.checkOrphan(s.force.g)
 	}
 	s.log.Info("upstream disconnected; games stay connected", zap.Int("games", len(s.order)))
 }
