@@ -248,3 +248,17 @@ func relayRegistered(sim *server.Server) []string {
 	}
 	return names
 }
+
+// relaySettled waits until the simulator's game (the relay) has nothing
+// registered and nothing pending: every game left, and every answer
+// reached upstream. It fails the test after ctx.
+func relaySettled(t *testing.T, ctx context.Context, sim *server.Server) {
+	t.Helper()
+	if _, err := sim.WaitFor(ctx, func(server.Event) bool {
+		st, err := sim.Game("")
+		return err == nil && len(st.Actions) == 0 && len(st.Pending) == 0
+	}); err != nil {
+		st, _ := sim.Game("")
+		t.Fatalf("upstream never settled: %v; registered %v, pending %+v", err, st.Actions, st.Pending)
+	}
+}

@@ -48,12 +48,7 @@ func TestRelayThreeGamesOneNeuro(t *testing.T) {
 	if len(games) != 1 || games[0].Name != "Neuro Relay" {
 		t.Fatalf("the simulator saw %d games, want only the relay", len(games))
 	}
-	if _, err := sim.WaitFor(ctx, func(server.Event) bool {
-		reg, _ := sim.Registry("")
-		return len(reg) == 0
-	}); err != nil {
-		t.Fatalf("actions left registered upstream: %v", err)
-	}
+	relaySettled(t, ctx, sim)
 	prefixes := map[string]bool{}
 	for _, name := range relayRegistered(sim) {
 		p, _, ok := strings.Cut(name, "__")
@@ -81,9 +76,6 @@ func TestRelayThreeGamesOneNeuro(t *testing.T) {
 		if !r.Success {
 			failed++
 		}
-	}
-	if st, _ := sim.Game(""); len(st.Pending) != 0 {
-		t.Errorf("actions still pending upstream: %+v", st.Pending)
 	}
 	if ws := sim.Warnings(); len(ws) != 0 {
 		t.Errorf("simulator warnings: %v", ws)
