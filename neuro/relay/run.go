@@ -27,6 +27,12 @@ const (
 // It returns nil after a shutdown (ctx ending included), ErrServing when
 // Serve already ran, and ErrClosed when the relay was already closed.
 func (r *Relay) Run(ctx context.Context, games, status net.Listener) error {
+	if games == nil {
+		if status != nil {
+			_ = status.Close()
+		}
+		return errors.New("relay: Run needs a listener for games")
+	}
 	errLog := zap.NewStdLog(r.log.Named("http"))
 	gamesSrv := &http.Server{
 		Handler:           r.Handler(),

@@ -58,6 +58,7 @@ type game struct {
 	prefix  string
 	started bool
 	ackChar string // character of the last acknowledgement it got
+	warned  bool   // was told off once for a rename or a frame before startup
 
 	actions []*registered          // registration order
 	byName  map[string]*registered // by the game's own name
@@ -211,11 +212,10 @@ func (s *state) gameFrame(g *game, frame []byte) {
 		g.log.Warn("malformed frame from a game; ignored", zap.Error(err))
 		return
 	}
-	if name != g.name {
-		g.log.Warn("a game changed its name; the relay keeps the first", zap.String("new", name))
-	}
-	if _, ok := m.(startupMsg); !ok && !g.started {
-		g.log.Warn("message before startup", zap.String("command", m.Command()))
+	if _, ok := m.(startupMsg); (name != g.name || !ok && !g.started) && !g.warned {
+		g.warned = true // once per connection: a broken game would flood the log
+		g.log.Warn("a game changed its name (the relay keeps the first) or sent a message before startup",
+			zap.String("name", name), zap.String("command", m.Command()))
 	}
 	switch m := m.(type) {
 	case startupMsg:

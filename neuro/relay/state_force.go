@@ -24,6 +24,13 @@ func (s *state) enqueueForce(g *game, m forceMsg) {
 		g.log.Warn("force names none of the game's registered actions; refused", zap.Strings("actions", m.ActionNames))
 		return
 	}
+	if f := s.force; f != nil && f.g == g && !f.sent {
+		// Its force was taken along by a dropped upstream connection and
+		// waits to be sent again: send this one instead.
+		g.log.Debug("force replaces the game's force waiting for upstream")
+		f.msg = s.translate(g, m)
+		return
+	}
 	if g.queued != nil {
 		g.log.Debug("force replaces the game's waiting force, in its place in the queue")
 		g.queued = &m
@@ -43,8 +50,27 @@ func (s *state) dropQueued(g *game) {
 	s.queue = slices.DeleteFunc(s.queue, func(x *game) bool { return x == g })
 }
 
+// translate is g's force m as it goes upstream: names translated (those
+// of registered actions only), query tagged, the rest unchanged.
+func (s *state) translate(g *game, m forceMsg) forceMsg {
+	names := make([]string, 0, len(m.ActionNames))
+	for _, n := range m.ActionNames {
+		if r := g.byName[n]; r != nil && !slices.Contains(names, r.upstream) {
+			names = append(names, r.upstream)
+		}
+	}
+	return forceMsg{
+		State:            m.State,
+		Query:            tag(g.name, m.Query),
+		EphemeralContext: m.EphemeralContext,
+		Priority:         m.Priority,
+		ActionNames:      names,
+	}
+}
+
 // dispatch sends the next waiting force if none is upstream and
-// upstream is there.
+// upstream is there. A waiting force whose actions all went meanwhile is
+// skipped.
 func (s *state) dispatch() {
 	for s.force == nil && s.up != nil && len(s.queue) > 0 {
 		g := s.queue[0]
@@ -52,23 +78,7 @@ func (s *state) dispatch() {
 		s.queue = s.queue[1:]
 		m := *g.queued
 		g.queued = nil
-		names := make([]string, 0, len(m.ActionNames))
-		for _, n := range m.ActionNames {
-			if r := g.byName[n]; r != nil && !slices.Contains(names, r.upstream) {
-				names = append(names, r.upstream)
-			}
-		}
-		if len(names) == 0 {
-			continue // its actions went meanwhile
-		}
-		now := s.now()
-		s.force = &flight{g: g, since: now, msg: forceMsg{
-			State:            m.State,
-			Query:            tag(g.name, m.Query),
-			EphemeralContext: m.EphemeralContext,
-			Priority:         m.Priority,
-			ActionNames:      names,
-		}}
+		s.force = &flight{g: g, since: s.now(), msg: s.translate(g, m)}
 		s.sendForce()
 	}
 }

@@ -161,3 +161,30 @@ func TestShutdownReadyOnceEveryGameIs(t *testing.T) {
 	a.send(shutdownReadyMsg{})
 	barrier(a, up, "nothing asked any more")
 }
+
+// TestForceReplacedWhileUpstreamDown: a game that forces again while its
+// force waits for upstream to come back has the new one sent instead.
+func TestForceReplacedWhileUpstreamDown(t *testing.T) {
+	h := newHarness(t)
+	up := h.upstream()
+	a, b, _ := threeGames(h, up)
+	a.send(forceMsg{Query: "first", ActionNames: []string{"go"}})
+	forced(t, up, "[A] first", "a__go")
+	h.dropUpstream(up)
+	b.send(forceMsg{Query: "b", ActionNames: []string{"go"}})
+	a.send(forceMsg{Query: "second", Priority: "medium", ActionNames: []string{"go"}})
+	a.send(contextMsg{Message: "sent", Silent: true}) // held: a barrier for the next connection
+	h.allowDial()
+	up = h.upstream()
+	for range 3 {
+		expect[registerMsg](up)
+	}
+	expect[contextMsg](up)
+	if f := forced(t, up, "[A] second", "a__go"); f.Priority != "medium" {
+		t.Fatalf("the replacing force lost its priority: %+v", f)
+	}
+	barrier(b, up, "b's force handled")
+	if q := h.r.Status().Queue; len(q) != 1 || q[0] != "#2" {
+		t.Fatalf("queue %q, want B alone", q)
+	}
+}
