@@ -25,7 +25,10 @@
 //	e   manager.Raise against EventBus, and the game-side allocations of
 //	    one round trip over an in-memory Conn (testing.Benchmark);
 //	f   1, 100 and 1000 Components on one simulator, 100 round trips each;
-//	g   one connected Component left idle.
+//	g   one connected Component left idle;
+//	r   the relay (neuro/relay): a round trip through it against the same
+//	    trip direct, its allocations per round trip over in-memory pipes,
+//	    and 100 games through one relay to the simulator (relay*.go).
 //
 // a, a2, b, b′ and c run interleaved, in blocks that alternate (as do
 // the pipelined a and d), so that bursts of load on a shared machine hit

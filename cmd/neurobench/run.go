@@ -27,6 +27,7 @@ type report struct {
 	GameTrip  micro         `json:"e_game_roundtrip"`
 	Scale     []scaleResult `json:"f_scale"`
 	Idle      idleResult    `json:"g_idle"`
+	Relay     relayReport   `json:"r_relay"`
 
 	// The figures the targets are about.
 	SDKVsFloorP50              float64 `json:"sdk_vs_floor_p50"`
@@ -118,13 +119,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		r.Scale = append(r.Scale, s)
 	}
+	if r.Relay, err = relayPhases(ctx, cfg); err != nil {
+		return err
+	}
 	r.Machine.DurationS = time.Since(start).Seconds()
 	r.derive()
 
 	if cfg.json {
 		return writeJSON(stdout, r)
 	}
-	return writeTable(stdout, r, cfg)
+	if err := writeTable(stdout, r, cfg); err != nil {
+		return err
+	}
+	return writeRelayTable(stdout, r.Relay, cfg)
 }
 
 // latencyPhases measures a, a2, b, b′ and c side by side (interleaved),
