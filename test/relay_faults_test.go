@@ -78,7 +78,7 @@ func TestRelayUpstreamKilledMidMatch(t *testing.T) {
 	if len(g.Results) == 0 {
 		t.Error("the new simulator served nothing: the kill came too late to test anything")
 	}
-	for _, w := range g.Warnings {
+	for _, w := range g.Findings {
 		t.Errorf("new simulator warning: %v", w)
 	}
 	if s := rig.r.Status(); s.Upstream.Connections < 2 || len(s.Games) != 0 {
@@ -138,9 +138,9 @@ func TestRelayGameKilledMidForce(t *testing.T) {
 			t.Errorf("action left unanswered upstream: %+v", r.PendingAction)
 		}
 	}
-	for _, w := range sim.Warnings() {
+	for _, w := range sim.Findings() {
 		about := strings.Contains(w.Detail, "[Victim]")
-		if !about || (w.Kind != server.WarnForceUnregistered && w.Kind != server.WarnForceWhilePending) {
+		if !about || (w.Kind != server.FindingForceUnregistered && w.Kind != server.FindingForceWhilePending) {
 			t.Errorf("simulator warning not about the dead game's force: %v", w)
 		}
 	}

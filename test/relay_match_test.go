@@ -77,7 +77,7 @@ func TestRelayThreeGamesOneNeuro(t *testing.T) {
 			failed++
 		}
 	}
-	if ws := sim.Warnings(); len(ws) != 0 {
+	if ws := sim.Findings(); len(ws) != 0 {
 		t.Errorf("simulator warnings: %v", ws)
 	}
 	c := rig.r.Status().Counters

@@ -122,7 +122,7 @@ func relayScalePhase(ctx context.Context, games, trips int) (res relayScaleResul
 	})
 	res.PerSec = float64(res.RoundTrips) / time.Since(start).Seconds()
 
-	for _, ws := range sim.Warnings() {
+	for _, ws := range sim.Findings() {
 		count(fmt.Errorf("simulator warning: %v", ws))
 	}
 	c := rel.r.Status().Counters

@@ -1,7 +1,7 @@
 package relay
 
 import (
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // This file is the relay's only contact with the protocol package: the
@@ -10,40 +10,40 @@ import (
 // alone.
 
 type (
-	message          = neuro.Message
-	wireAction       = neuro.Action
-	decodeError      = neuro.DecodeError
-	startupMsg       = neuro.Startup
-	contextMsg       = neuro.Context
-	registerMsg      = neuro.RegisterActions
-	unregisterMsg    = neuro.UnregisterActions
-	forceMsg         = neuro.ForceActions
-	resultMsg        = neuro.ActionResult
-	shutdownReadyMsg = neuro.ShutdownReady
-	unknownMsg       = neuro.Unknown
+	message          = wire.Message
+	wireAction       = wire.Action
+	decodeError      = wire.DecodeError
+	startupMsg       = wire.Startup
+	contextMsg       = wire.ContextMessage
+	registerMsg      = wire.RegisterActions
+	unregisterMsg    = wire.UnregisterActions
+	forceMsg         = wire.ForceActions
+	resultMsg        = wire.ActionResult
+	shutdownReadyMsg = wire.ShutdownReady
+	unknownMsg       = wire.Unknown
 
-	startupAckMsg        = neuro.StartupAck
-	actionMsg            = neuro.ActionRequest
-	reregisterAllMsg     = neuro.ReregisterAll
-	shutdownGracefulMsg  = neuro.ShutdownGraceful
-	shutdownImmediateMsg = neuro.ShutdownImmediate
+	startupAckMsg        = wire.StartupAck
+	actionMsg            = wire.ActionRequest
+	reregisterAllMsg     = wire.ReregisterAll
+	shutdownGracefulMsg  = wire.ShutdownGraceful
+	shutdownImmediateMsg = wire.ShutdownImmediate
 )
 
 // cmdAction and cmdSpeechFinished name the commands the relay recognises
 // by name: an action frame that failed to decode, and speech_finished
 // (which resets a force's quiet timer whatever type decodes it).
 const (
-	cmdAction         = neuro.CmdAction
-	cmdSpeechFinished = "speech_finished"
+	cmdAction         = wire.CmdAction
+	cmdSpeechFinished = wire.CmdSpeechFinished
 )
 
-func decodeGame(frame []byte) (string, message, error) { return neuro.DecodeGame(frame) }
+func decodeGame(frame []byte) (string, message, error) { return wire.DecodeGame(frame) }
 
-func decodeServer(frame []byte) (message, error) { return neuro.DecodeServer(frame) }
+func decodeServer(frame []byte) (message, error) { return wire.DecodeServer(frame) }
 
-func encodeGame(game string, m message) ([]byte, error) { return neuro.EncodeGame(game, m) }
+func encodeGame(game string, m message) ([]byte, error) { return wire.EncodeGame(game, m) }
 
-func encodeServer(m message) ([]byte, error) { return neuro.EncodeServer(m) }
+func encodeServer(m message) ([]byte, error) { return wire.EncodeServer(m) }
 
 // sessionOf copies the session of a startup acknowledgement.
 func sessionOf(a startupAckMsg) Session {

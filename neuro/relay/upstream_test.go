@@ -4,11 +4,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 func ack(sessionID, char, display string) startupAckMsg {
-	return startupAckMsg{Session: events.Session{SessionID: sessionID, CharacterID: char, DisplayName: display}}
+	return startupAckMsg{Session: wire.Session{SessionID: sessionID, CharacterID: char, DisplayName: display}}
 }
 
 func TestUpstreamReconnectRestoresEverything(t *testing.T) {
