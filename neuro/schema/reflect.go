@@ -156,8 +156,12 @@ type Field struct {
 	// Path is the property's name, "cell" or "pos.x".
 	Path string
 	// Type is the Go type of the struct field.
-	Type  reflect.Type
-	steps [][]int // index paths, one per struct on the way
+	Type reflect.Type
+	// Optional reports whether the property, or one on the way to it
+	// ("pos" of "pos.x"), is not required: a zero value may then mean
+	// that it was left out.
+	Optional bool
+	steps    [][]int // index paths, one per struct on the way
 }
 
 // Field finds the property named by path: a property of the struct
@@ -167,6 +171,7 @@ type Field struct {
 func (s *TypeSchema) Field(path string) (Field, error) {
 	t := s.typ
 	f := Field{Path: path}
+	node := s.doc
 	for i, name := range strings.Split(path, ".") {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
@@ -197,6 +202,9 @@ func (s *TypeSchema) Field(path string) (Field, error) {
 		}
 		f.steps = append(f.steps, fields[j].index)
 		t = fields[j].typ
+		f.Optional = f.Optional || !requires(node, name)
+		props, _ := node["properties"].(map[string]any)
+		node, _ = props[name].(map[string]any)
 	}
 	f.Type = t
 	return f, nil
@@ -220,6 +228,17 @@ func (f Field) Value(root reflect.Value) (v reflect.Value, ok bool) {
 		}
 	}
 	return v, true
+}
+
+// requires reports whether the object schema node lists name as required.
+func requires(node map[string]any, name string) bool {
+	req, _ := node["required"].([]any)
+	for _, r := range req {
+		if r == name {
+			return true
+		}
+	}
+	return false
 }
 
 func deepCopy(v any) any {

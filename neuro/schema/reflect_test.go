@@ -314,6 +314,11 @@ func TestFieldLookup(t *testing.T) {
 			t.Errorf("Field(%q) = %v, want an error containing %q", tc.path, err, tc.want)
 		}
 	}
+	for path, optional := range map[string]bool{"count": false, "target.row": false, "speed": true, "via.row": true} {
+		if f, err := ts.Field(path); err != nil || f.Optional != optional {
+			t.Errorf("Field(%q).Optional = %v (%v), want %v", path, f.Optional, err, optional)
+		}
+	}
 	f, _ := ts.Field("via.row")
 	if _, ok := f.Value(reflect.ValueOf(order{})); ok {
 		t.Error("via.row of a nil via is present")
