@@ -21,9 +21,10 @@
 // and returns its value; Decode turns WindowResult.Data or a raw
 // handler's events.Action.Data into a value. The data of each use is
 // checked against the schema when it arrives (as for every action) and
-// decoded once with encoding/json; whatever still does not fit the Go
-// type (2.0 for an int field, a key that differs from a property only in
-// case) is answered with a failed result saying what to send, as the
+// decoded once with encoding/json (2.0 is read as 2 for an int field, as
+// JSON schema counts it an integer); whatever still does not fit the Go
+// type (a number beyond an int64, a key that differs from a property only
+// in case) is answered with a failed result saying what to send, as the
 // schema's own failures are.
 //
 // Options that change every turn (the free cells, the cards in hand) stay

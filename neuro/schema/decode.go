@@ -50,12 +50,14 @@ func (s *TypeSchema) CheckDecode(data string, dst any) error {
 // Decode decodes data that Check accepted into dst, a non-nil pointer to
 // a value of the type, with encoding/json (refusing unknown fields when
 // the schema forbids extra properties everywhere). Absent, blank and null
-// data leave dst as it is. It does not check data against the schema: the
-// component did when the action arrived. What the schema lets through but
-// the Go type cannot hold is a *DecodeError saying what to send: a whole
-// number written 5.0 for an int field, a number out of the field's range,
-// a key that differs from a property only in case (encoding/json would
-// fill the field with it, unchecked).
+// data leave dst as it is; after an error dst may be partly filled. It
+// does not check data against the schema: the component did when the
+// action arrived. Whole numbers written with a fraction or an exponent
+// (5.0, 5e0), which JSON schema counts as integers, are read as the
+// integers they are, for every field. What the schema lets through but
+// the Go type cannot hold is a *DecodeError saying what to send: a number
+// beyond the field's type, a key that differs from a property only in
+// case (encoding/json would fill the field with it, unchecked).
 func (s *TypeSchema) Decode(data string, dst any) error {
 	if rv := reflect.ValueOf(dst); rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Type() != s.typ {
 		return errors.New("schema: Decode needs a non-nil *" + s.typ.String() + ", not " + typeName(reflect.TypeOf(dst)))
@@ -63,6 +65,9 @@ func (s *TypeSchema) Decode(data string, dst any) error {
 	trimmed := strings.Trim(data, " \t\r\n")
 	if trimmed == "" || trimmed == "null" || s.doc == nil {
 		return nil
+	}
+	if len(s.ints) > 0 {
+		trimmed = wholeNumbers(trimmed)
 	}
 	if s.keys != nil {
 		if key, field, found := s.keys.findFoldedKey(trimmed); found {
@@ -120,15 +125,10 @@ func (s *TypeSchema) typeProblem(te *json.UnmarshalTypeError) string {
 	if num, isNum := strings.CutPrefix(te.Value, "number "); isNum {
 		if lo, hi, isInt := intRange(t.Kind()); isInt {
 			r, ok := new(big.Rat).SetString(num)
-			switch {
-			case !ok || !r.IsInt():
-				return name + " must be a whole number, not " + truncateText(num, 40)
-			case r.Num().Cmp(lo) < 0 || r.Num().Cmp(hi) > 0:
+			if ok && r.IsInt() {
 				return name + " must be from " + lo.String() + " to " + hi.String() + ", not " + truncateText(num, 40)
-			default:
-				return name + " must be a whole number written without a decimal point or exponent, like " +
-					r.Num().String() + ", not " + truncateText(num, 40)
 			}
+			return name + " must be a whole number, not " + truncateText(num, 40)
 		}
 		if t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64 {
 			limit := strconv.FormatFloat(math.MaxFloat64, 'g', 3, 64)

@@ -54,10 +54,13 @@
 // JSONSchemaAlias and JSONSchemaProperty hooks (the schema must describe
 // the type that is decoded).
 //
-// Decoding happens once, with encoding/json, after Check. What the schema
-// accepts but the Go type cannot hold is explained like a Check failure:
-// 2.0 for an int field (`"count" must be a whole number written without a
-// decimal point or exponent, like 2, not 2.0`), a number beyond the
-// field's type, or a key that differs from a property only in case, which
-// encoding/json would otherwise decode into that property unchecked.
+// Decoding happens once, with encoding/json, after Check. Whole numbers
+// written with a fraction or an exponent (2.0, 5e0), which JSON schema
+// counts as integers, are read as the integers they are. What the schema
+// accepts but the Go type still cannot hold is explained like a Check
+// failure: a number beyond the field's type (`"n" must be from
+// -9223372036854775808 to 9223372036854775807, not 1e30`), or a key that
+// differs from a property only in case, which encoding/json would
+// otherwise decode into that property unchecked (`unknown property
+// "Cell"; property names are case-sensitive: write "cell"`).
 package schema
