@@ -28,9 +28,12 @@
 // schema's own failures are.
 //
 // Options that change every turn (the free cells, the cards in hand) stay
-// out of the schema, which is registered once and never changes: a Rule
-// (OneOf) checks each use against the options of the moment and fails
-// with a message that lists them, and a data type implementing Validator
-// checks rules across its fields. Both run after decoding and before the
-// handler (see ExampleOneOf).
+// out of the schema of an action registered for good, which never
+// changes: the Rule OneOf checks each use against the options of the
+// moment and fails with a message that lists them (see ExampleOneOf). An
+// action registered anew with each set of options, as a window's is, may
+// show them in its schema instead: Among writes them as an "enum" and
+// checks uses against them. A data type implementing Validator checks
+// rules across its fields. Rules and Validate run after decoding and
+// before the handler.
 package neuro

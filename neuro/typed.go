@@ -54,9 +54,9 @@ type Validator interface {
 
 // TypedSpec returns the ActionSpec of a typed action, for Window,
 // HandleTemporaryGroup and the like: ActionOf[T](name, description) with
-// a handler that decodes the data into a T and calls fn with it. The
-// schema is built and the rules bound here, once; the handler only
-// decodes.
+// a handler that decodes the data into a T and calls fn with it (Among
+// rules also narrow the schema). The schema is built and the rules bound
+// here, once; the handler only decodes.
 //
 // For each use, in order: the data, which the component checked against
 // the schema when the action arrived, is decoded once with encoding/json
@@ -76,17 +76,23 @@ func TypedSpec[T any](name, description string, fn func(ctx context.Context, v T
 	if err != nil {
 		return ActionSpec{}, err
 	}
+	doc := ts.Doc()
 	checks := make([]ruleCheck, len(rules))
 	for i, r := range rules {
 		if r == nil {
 			return ActionSpec{}, &ValidationError{Subject: fmt.Sprintf("typed action %q", name), Problem: fmt.Sprintf("rule %d is nil", i)}
 		}
-		if checks[i], err = r.bind(ts); err != nil {
+		b, err := r.bind(ts)
+		if err == nil && b.narrow != nil {
+			err = b.narrow(doc)
+		}
+		if err != nil {
 			return ActionSpec{}, fmt.Errorf("neuro: typed action %q: %w", name, err)
 		}
+		checks[i] = b.check
 	}
 	return ActionSpec{
-		Action:  Action{Name: name, Description: ts.Describe(description), Schema: Schema(ts.Doc())},
+		Action:  Action{Name: name, Description: ts.Describe(description), Schema: Schema(doc)},
 		Handler: typedHandler(ts, checks, fn),
 	}, nil
 }

@@ -14,14 +14,20 @@ import (
 
 // Rule checks a typed action's decoded data against the game's state at
 // the moment of the use, after decoding and before Validate and the
-// handler (see TypedSpec). Rules keep the registered schema stable while
-// the valid options change every turn: registering the action again with
-// a new enum on every change is what the Neuro API advises against. Make
-// one with OneOf.
+// handler (see TypedSpec). Make one with OneOf, for an action registered
+// for good whose options change while it is registered, or with Among,
+// for an action registered anew with each set of options (a window).
 type Rule interface {
 	// bind resolves the rule against the type's schema, once, at
 	// registration.
-	bind(ts *schema.TypeSchema) (ruleCheck, error)
+	bind(ts *schema.TypeSchema) (boundRule, error)
+}
+
+// boundRule is a Rule bound to a type.
+type boundRule struct {
+	check ruleCheck
+	// narrow, when not nil, writes the rule into the registered schema.
+	narrow func(doc map[string]any) error
 }
 
 // ruleCheck returns "" when the value (a T) passes, or the failed
@@ -43,23 +49,48 @@ type ruleCheck func(v reflect.Value) string
 // it reads). V must be the property's type, or have its kind and be
 // convertible from it (an int for a field of a named int type); TypedSpec
 // refuses a rule that names no property of T or whose V does not fit.
+//
+// The registered schema stays as the type says (1 to 9, say), so the
+// action need not be registered again when the options change, as the
+// Neuro API advises; Neuro learns the options of the moment from the
+// failed result, and from the context or force state the game sends.
 func OneOf[V comparable](field string, current func() []V) Rule {
 	return oneOf[V]{field: field, current: current}
+}
+
+// Among returns a Rule for an action registered anew with each set of
+// options, as a Window's actions are: the property field (as for OneOf)
+// must be one of values, and the registered schema says so with an
+// "enum" on the property (on its items for a slice or an array), so that
+// Neuro sees the options. Uses are checked as with OneOf. Among copies
+// values; it needs at least one. For an action registered for good, use
+// OneOf: the enum would go stale.
+func Among[V comparable](field string, values ...V) Rule {
+	vals := slices.Clone(values)
+	return oneOf[V]{field: field, current: func() []V { return vals }, among: vals, narrow: true}
 }
 
 type oneOf[V comparable] struct {
 	field   string
 	current func() []V
+	among   []V  // Among's values
+	narrow  bool // Among: write them into the schema
 }
 
-func (r oneOf[V]) bind(ts *schema.TypeSchema) (ruleCheck, error) {
+func (r oneOf[V]) bind(ts *schema.TypeSchema) (boundRule, error) {
 	what := "OneOf(" + strconv.Quote(r.field) + ")"
+	if r.narrow {
+		what = "Among(" + strconv.Quote(r.field) + ")"
+		if len(r.among) == 0 {
+			return boundRule{}, &ValidationError{Subject: what, Problem: "needs at least one value: Neuro could send nothing valid"}
+		}
+	}
 	if r.current == nil {
-		return nil, &ValidationError{Subject: what, Problem: "has no function for the current options"}
+		return boundRule{}, &ValidationError{Subject: what, Problem: "has no function for the current options"}
 	}
 	f, err := ts.Field(r.field)
 	if err != nil {
-		return nil, err
+		return boundRule{}, err
 	}
 	vt := reflect.TypeFor[V]()
 	ft := derefType(f.Type)
@@ -68,9 +99,19 @@ func (r oneOf[V]) bind(ts *schema.TypeSchema) (ruleCheck, error) {
 		if k := ft.Kind(); (k == reflect.Slice || k == reflect.Array) && fitsRule(derefType(ft.Elem()), vt) {
 			each = true
 		} else {
-			return nil, &ValidationError{Subject: what, Problem: fmt.Sprintf("compares %s values, but the property is a %s", vt, f.Type)}
+			return boundRule{}, &ValidationError{Subject: what, Problem: fmt.Sprintf("compares %s values, but the property is a %s", vt, f.Type)}
 		}
 	}
+	b := boundRule{check: r.check(f, vt, each)}
+	if r.narrow {
+		b.narrow = func(doc map[string]any) error { return setEnum(doc, r.field, each, r.among) }
+	}
+	return b, nil
+}
+
+// check returns the rule's check of property f, compared as vt; each
+// says that f is a list whose items are compared.
+func (r oneOf[V]) check(f schema.Field, vt reflect.Type, each bool) ruleCheck {
 	name := strconv.Quote(r.field)
 	return func(root reflect.Value) string {
 		fv, ok := f.Value(root)
@@ -108,7 +149,30 @@ func (r oneOf[V]) bind(ts *schema.TypeSchema) (ruleCheck, error) {
 				valueJSON(got) + " (item " + strconv.Itoa(i) + ") is not"
 		}
 		return ""
-	}, nil
+	}
+}
+
+// setEnum writes values as the "enum" of the property at path in the
+// schema doc (of its items when each).
+func setEnum[V any](doc map[string]any, path string, each bool, values []V) error {
+	node := doc
+	for _, name := range strings.Split(path, ".") {
+		props, _ := node["properties"].(map[string]any)
+		if node, _ = props[name].(map[string]any); node == nil {
+			return &ValidationError{Subject: "Among(" + strconv.Quote(path) + ")", Problem: "finds no schema for the property to write the options into"}
+		}
+	}
+	if each {
+		if node, _ = node["items"].(map[string]any); node == nil {
+			return &ValidationError{Subject: "Among(" + strconv.Quote(path) + ")", Problem: "finds no schema for the items to write the options into"}
+		}
+	}
+	enum := make([]any, len(values))
+	for i, v := range values {
+		enum[i] = v
+	}
+	node["enum"] = enum
+	return nil
 }
 
 // fitsRule reports whether values of field type ft can be compared as vt.

@@ -170,6 +170,47 @@ func TestTypedHandler(t *testing.T) {
 	}
 }
 
+// TestAmongNarrowsTheSchema: Among writes its values into the registered
+// schema, where the simulator (and Neuro) find them, and checks uses.
+func TestAmongNarrowsTheSchema(t *testing.T) {
+	spec, err := neuro.TypedSpec("play", "Play cards.", accept[hand],
+		neuro.Among("cards", "2h", "7s"), neuro.Among("suit", suit("hearts")), neuro.Among("target", "qd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := spec.Action.Schema["properties"].(map[string]any)
+	cards := props["cards"].(map[string]any)["items"].(map[string]any)
+	if !reflect.DeepEqual(cards["enum"], []any{"2h", "7s"}) || !reflect.DeepEqual(props["suit"].(map[string]any)["enum"], []any{suit("hearts")}) {
+		t.Errorf("schema = %v, want the Among values as enums", spec.Action.Schema)
+	}
+	if ws := schema.Warnings(spec.Action.Schema); len(ws) > 0 {
+		t.Errorf("Warnings = %v", ws)
+	}
+	// The type's own schema is untouched.
+	if plain, _ := neuro.SchemaOf[hand](); plain["properties"].(map[string]any)["suit"].(map[string]any)["enum"] != nil {
+		t.Errorf("SchemaOf changed: %v", plain)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 50 {
+		data, err := server.GenerateData(spec.Action.Schema, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only hand's own Validate may refuse generated data.
+		if res := spec.Handler(context.Background(), events.Action{Data: data}); !res.Success && !strings.Contains(res.Message, `"target" takes`) {
+			t.Fatalf("draw %d: %s failed: %s", i, data, res.Message)
+		}
+	}
+	res := spec.Handler(context.Background(), events.Action{Data: `{"cards": ["qd"]}`})
+	if want := `each item of "cards" must be one of "2h", "7s" right now; "qd" (item 0) is not`; res.Success || res.Message != want {
+		t.Errorf("qd: %+v, want %q", res, want)
+	}
+	if _, err := neuro.TypedSpec("play", "", accept[hand], neuro.Among[string]("cards")); err == nil ||
+		!strings.Contains(err.Error(), "needs at least one value") {
+		t.Errorf("Among without values: %v", err)
+	}
+}
+
 func TestTypedHandlerNoData(t *testing.T) {
 	type opts struct {
 		Fast bool `json:"fast,omitempty"`
