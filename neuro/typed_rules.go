@@ -62,9 +62,11 @@ func OneOf[V comparable](field string, current func() []V) Rule {
 // options, as a Window's actions are: the property field (as for OneOf)
 // must be one of values, and the registered schema says so with an
 // "enum" on the property (on its items for a slice or an array), so that
-// Neuro sees the options. Uses are checked as with OneOf. Among copies
-// values; it needs at least one. For an action registered for good, use
-// OneOf: the enum would go stale.
+// Neuro sees the options. The values replace any enum the tags give the
+// property, and must fit its type and its other tags (a minimum, a
+// pattern), which still apply. Uses are checked as with OneOf. Among
+// copies values; it needs at least one. For an action registered for
+// good, use OneOf: the enum would go stale.
 func Among[V comparable](field string, values ...V) Rule {
 	vals := slices.Clone(values)
 	return oneOf[V]{field: field, current: func() []V { return vals }, among: vals, narrow: true}
