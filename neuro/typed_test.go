@@ -25,7 +25,7 @@ func TestSchemaOfGeneratedDataDecodes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var withNote, withoutNote int
 	for i := range 200 {
-		data, err := server.GenerateData(s, rng)
+		data, err := server.GenerateData(context.Background(), s, rng)
 		if err != nil {
 			t.Fatalf("draw %d: GenerateData: %v", i, err)
 		}
@@ -192,7 +192,7 @@ func TestAmongNarrowsTheSchema(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range 50 {
-		data, err := server.GenerateData(spec.Action.Schema, rng)
+		data, err := server.GenerateData(context.Background(), spec.Action.Schema, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
