@@ -57,7 +57,7 @@ func ExampleClient() {
 		fakeNeuro(neuroEnd)
 	}()
 
-	client, err := neuro.NewClient("Tic Tac Toe", neuro.HandlerFuncs{
+	client, err := neuro.NewClient("Tic Tac Toe", neuro.ReceiverFuncs{
 		Action: func(ctx context.Context, act events.Action) {
 			fmt.Println("game: Neuro plays", act.Name, act.Data)
 			_ = act.Reply(ctx, true, "mark placed")

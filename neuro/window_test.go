@@ -78,7 +78,7 @@ func TestWindow(t *testing.T) {
 	if o.err != nil || o.res != (WindowResult{Action: "play", Data: `{"cell": 5}`}) {
 		t.Errorf("Window = %+v, %v", o.res, o.err)
 	}
-	if f.hasHandler("play") || f.hasHandler("pass") || len(f.c.Registered()) != 0 || f.c.ForceInFlight() {
+	if f.managerHandles("play") || f.managerHandles("pass") || len(f.c.Registered()) != 0 || f.c.ForceInFlight() {
 		t.Error("window left handlers, registrations or its force behind")
 	}
 	srv.quiet()
@@ -101,7 +101,7 @@ func TestWindowRetryAfterFailure(t *testing.T) {
 	if r := srv.result("try1"); r.Success {
 		t.Fatalf("result %+v", r)
 	}
-	if !f.c.ForceInFlight() || !f.hasHandler("play") {
+	if !f.c.ForceInFlight() || !f.managerHandles("play") {
 		t.Fatal("a failure closed the window")
 	}
 	// Neuro retries.
@@ -212,7 +212,7 @@ func TestWindowCancel(t *testing.T) {
 	if o := waitWindow(t, out); !errors.Is(o.err, context.Canceled) {
 		t.Errorf("Window = %+v, %v", o.res, o.err)
 	}
-	if f.hasHandler("play") || f.c.ForceInFlight() || len(f.c.Registered()) != 0 {
+	if f.managerHandles("play") || f.c.ForceInFlight() || len(f.c.Registered()) != 0 {
 		t.Error("cancelled window left state behind")
 	}
 	// A late use is answered as unknown.
