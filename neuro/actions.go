@@ -214,12 +214,12 @@ func (c *Component) runGrouped(ctx context.Context, g *group, fn ActionFunc, act
 	select {
 	case g.sem <- struct{}{}:
 	case <-ctx.Done():
-		c.client.reply(c.replyCtx(ctx), act, false, groupBusyMessage)
+		c.client.settle(c.replyCtx(ctx), act, choiceBusy, nil)
 		return
 	}
 	defer func() { <-g.sem }()
 	if g.closed {
-		c.client.reply(ctx, act, false, closedMessage(act.Name))
+		c.client.settle(ctx, act, choiceClosed, nil)
 		return
 	}
 	res := callActionFunc(ctx, c.log, fn, act)

@@ -207,7 +207,7 @@ func TestHandleTemporaryGroup(t *testing.T) {
 			t.Errorf("handler of %q left after the group closed", n)
 		}
 	}
-	if f.c.ForceInFlight() {
+	if f.c.forceInFlight() {
 		t.Error("force still in flight after the group's success")
 	}
 	srv.quiet()

@@ -324,7 +324,7 @@ func TestClientSendsWhileDisconnected(t *testing.T) {
 	if err := p.cl.Force(ctx, ForceActions{Query: "go", ActionNames: []string{"pass"}}); !errors.Is(err, ErrNotConnected) {
 		t.Errorf("Force: %v, want ErrNotConnected", err)
 	}
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Error("a failed force left the slot taken")
 	}
 	if err := p.cl.SendShutdownReady(ctx); !errors.Is(err, ErrNotConnected) {
@@ -369,7 +369,7 @@ func TestClientStartupClearsRegistry(t *testing.T) {
 	if got := p.cl.Registered(); len(got) != 0 {
 		t.Errorf("registered %v after startup", got)
 	}
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Error("force still in flight after startup")
 	}
 }

@@ -267,8 +267,8 @@ func (c *Component) ForceQueued(ctx context.Context, f ForceActions) error {
 	return c.client.ForceQueued(ctx, f)
 }
 
-// ForceInFlight reports whether a force of this component is in flight.
-func (c *Component) ForceInFlight() bool { return c.client.ForceInFlight() }
+// forceInFlight reports whether a force of this component is in flight.
+func (c *Component) forceInFlight() bool { return c.client.forceInFlight() }
 
 // SendResult answers a pending action by id; see Client.SendResult.
 // Handlers normally call events.Action.Reply instead.

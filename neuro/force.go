@@ -49,9 +49,9 @@ func (c *Client) ForceQueued(ctx context.Context, f ForceActions) error {
 	return c.forceWith(ctx, f, true)
 }
 
-// ForceInFlight reports whether a force is in flight (or its slot is
+// forceInFlight reports whether a force is in flight (or its slot is
 // taken by a force about to be sent).
-func (c *Client) ForceInFlight() bool {
+func (c *Client) forceInFlight() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.force != nil

@@ -71,6 +71,7 @@ type timeout struct {
 	timers   *sync.WaitGroup         // the group timer counts in
 	cancel   context.CancelCauseFunc // ends ctx when the timeout answers
 	unfollow func() bool             // stops ctx following base
+	followed chan struct{}           // closed when ctx followed base (the AfterFunc goroutine is done)
 }
 
 // base is Serve's context: failed results on the game's behalf use it,
@@ -199,8 +200,12 @@ func (l *ledger) arm(p *pendingAction) {
 	base := p.ctx
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(base))
 	p.ctx = ctx
-	p.to = &timeout{base: base, timers: l.timers, cancel: cancel,
-		unfollow: context.AfterFunc(base, func() { cancel(context.Cause(base)) })}
+	followed := make(chan struct{})
+	p.to = &timeout{base: base, timers: l.timers, cancel: cancel, followed: followed,
+		unfollow: context.AfterFunc(base, func() {
+			defer close(followed)
+			cancel(context.Cause(base))
+		})}
 	l.timers.Add(1)
 	p.to.timer = time.AfterFunc(l.timeout, p.expire)
 }
@@ -218,7 +223,9 @@ func (p *pendingAction) disarmLocked() {
 		t.timer = nil
 	}
 	if t.unfollow != nil {
-		t.unfollow()
+		if !t.unfollow() {
+			<-t.followed // it only cancels ctx: join it
+		}
 		t.unfollow = nil
 	}
 }
@@ -340,12 +347,16 @@ const (
 	handlerFailed                   // a handler returned an error or panicked
 	noReply                         // every handler returned nil without replying
 	noWorker                        // every worker is busy: the handlers cannot run
+	choiceBusy                      // a one-shot group stayed busy until the action's context ended
+	choiceClosed                    // a one-shot group closed before this use could run
 )
 
 // settle answers act with a failed result for why, unless it was
-// answered. cause is the handlers' error, for handlerFailed. An action
-// that was unregistered meanwhile (a one-shot action or group that
-// closed) is answered as closed instead.
+// answered: every failed result the game sends on its own behalf after
+// the action reached its Receiver is decided here. cause is the
+// handlers' error, for handlerFailed. An action left unanswered that was
+// unregistered meanwhile (a one-shot action or group that closed) is
+// answered as closed instead.
 func (c *Client) settle(ctx context.Context, act events.Action, why unanswered, cause error) {
 	if why == handlerFailed {
 		c.log.Error("action handler failed", zap.String("action", act.Name), zap.String("id", act.ID), zap.Error(cause))
@@ -368,8 +379,12 @@ func (c *Client) settle(ctx context.Context, act events.Action, why unanswered, 
 		c.log.Warn("every action worker is busy; answering a failed result (game busy)",
 			zap.String("action", act.Name), zap.String("id", act.ID))
 		msg = busyMessage(act.Name)
+	case choiceBusy:
+		msg = "the game is busy with another choice; try again"
+	case choiceClosed:
+		msg = closedMessage(act.Name)
 	}
-	if why != handlerFailed && why != noWorker && !c.hasAction(act.Name) {
+	if (why == notHandled || why == noReply) && !c.hasAction(act.Name) {
 		msg = closedMessage(act.Name)
 	}
 	c.reply(ctx, act, false, msg)
@@ -405,10 +420,6 @@ func callActionFunc(ctx context.Context, log *zap.Logger, fn ActionFunc, act eve
 // ---- the texts of the failed results sent on the game's behalf ----
 
 const internalErrorMessage = "internal error in the game while handling this action; try again or choose another action"
-
-// groupBusyMessage answers a use of a one-shot group whose handler could
-// not run before its context ended: another use held the group.
-const groupBusyMessage = "the game is busy with another choice; try again"
 
 func unknownActionMessage(name string, available []string) string {
 	if len(available) == 0 {

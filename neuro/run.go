@@ -71,7 +71,16 @@ type runState struct {
 func (c *Component) run(ctx context.Context, url string) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	defer context.AfterFunc(c.stopCtx, func() { cancel(ErrStopped) })()
+	stopped := make(chan struct{})
+	unfollow := context.AfterFunc(c.stopCtx, func() {
+		defer close(stopped)
+		cancel(ErrStopped)
+	})
+	defer func() {
+		if !unfollow() {
+			<-stopped // join the AfterFunc goroutine
+		}
+	}()
 	r := &runState{url: url, policy: c.o.reconnect}
 	if r.policy != nil {
 		r.delays = r.policy.backoff()
