@@ -88,8 +88,9 @@ func (c *Component) run(ctx context.Context, url string) error {
 	for {
 		conn, closer, err := c.dial(ctx, r)
 		if err != nil {
+			over := c.runEnded(ctx) // nil: the dials failed
 			c.transition(step{kind: ended, err: err})
-			if c.runEnded(ctx) == nil {
+			if over == nil {
 				c.events.push(events.ConnectFailed, events.ConnectFailedData{URL: url, Err: err, Attempts: r.attempts})
 			}
 			return err
