@@ -198,19 +198,7 @@ func TestClientReceiverPanics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := ctxT(t)
-	if err := cl.RegisterActions(ctx, actPass); err != nil {
-		t.Fatal(err)
-	}
-	game, server := transport.Pipe()
-	srv := newFakeServer(t, server)
-	if err := cl.Attach(ctx, game); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cl.Serve(context.Background()) }()
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	srv, game, done := servePass(t, cl)
 	srv.send(ShutdownImmediate{})
 	for _, id := range []string{"p1", "p2"} {
 		srv.action(id, "pass", "")
@@ -243,18 +231,7 @@ func TestClientHandlerTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := ctxT(t)
-	if err := cl.RegisterActions(ctx, actPass); err != nil {
-		t.Fatal(err)
-	}
-	game, server := transport.Pipe()
-	srv := newFakeServer(t, server)
-	if err := cl.Attach(ctx, game); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cl.Serve(context.Background()) }()
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	srv, game, done := servePass(t, cl)
 
 	srv.action("slow", "pass", "")
 	d := <-got
@@ -302,18 +279,7 @@ func TestClientTimeoutDisarmedWhenTheConnectionEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := ctxT(t)
-	if err := cl.RegisterActions(ctx, actPass); err != nil {
-		t.Fatal(err)
-	}
-	game, server := transport.Pipe()
-	srv := newFakeServer(t, server)
-	if err := cl.Attach(ctx, game); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cl.Serve(context.Background()) }()
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	srv, game, done := servePass(t, cl)
 	srv.action("orphan", "pass", "")
 	act := <-got
 	_ = game.CloseNow()
@@ -328,4 +294,26 @@ func TestClientTimeoutDisarmedWhenTheConnectionEnds(t *testing.T) {
 	if !act.Answered() {
 		t.Error("a dropped result does not count as the answer")
 	}
+}
+
+// servePass registers actPass on cl, attaches it to a new pipe and serves
+// it in a goroutine; it returns the fake server (past startup and the
+// registry), the game's end and Serve's result. The test closes game and
+// waits for done.
+func servePass(t *testing.T, cl *Client) (*fakeServer, transport.Conn, <-chan error) {
+	t.Helper()
+	ctx := ctxT(t)
+	if err := cl.RegisterActions(ctx, actPass); err != nil {
+		t.Fatal(err)
+	}
+	game, server := transport.Pipe()
+	srv := newFakeServer(t, server)
+	if err := cl.Attach(ctx, game); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cl.Serve(context.Background()) }()
+	expect[Startup](srv)
+	expect[RegisterActions](srv)
+	return srv, game, done
 }
