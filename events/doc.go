@@ -8,5 +8,5 @@
 // Every payload is a plain value type. Handlers read them with
 // manager.Payload, for example:
 //
-//	info, err := manager.Payload[events.Disconnected](ev)
+//	info, err := manager.Payload[events.DisconnectedData](ev)
 package events

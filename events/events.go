@@ -3,18 +3,28 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 )
 
 // Event names raised or handled by the Neuro component.
+//
+// The component delivers the lifecycle events (Connected,
+// StartupAcknowledged, Reconnected, Disconnected, ConnectFailed,
+// ShutdownGraceful, ShutdownImmediate, UnknownCommand) one at a time, in
+// the order they happened, from one queue per component: Connected comes
+// before the StartupAcknowledged of that connection, and Disconnected
+// before the next Reconnected. Action events (ActionEvent) are raised
+// concurrently with each other and with the lifecycle events.
 const (
 	// Connect asks the Neuro component to open its connection. Payload: the
 	// websocket URL as a string (for example "ws://localhost:8000").
 	Connect = "connect"
 
-	// Connected is raised once a connection is open, before the read loop
-	// starts. Payload: ConnectedData.
+	// Connected is raised once the first connection of a run is open and
+	// startup, the action registry and the buffered context were sent.
+	// Payload: ConnectedData.
 	Connected = "neuro/connected"
 
 	// Reconnected is raised after a dropped connection was opened again and
@@ -128,7 +138,11 @@ type UnknownCommandData struct {
 
 // Action is the payload of an action event (see ActionEvent). The Neuro
 // component raises it only after the action passed validation: its name is
-// registered and Data matches the action's schema.
+// registered and Data matches the action's schema. Build one with
+// NewAction; the zero Action cannot be answered.
+//
+// An Action is a small value: copies share the same Replier, so a result
+// sent through one copy counts for all of them.
 type Action struct {
 	// ID identifies this use of the action; the result must carry it.
 	ID string
@@ -136,8 +150,48 @@ type Action struct {
 	Name string
 	// Data is the JSON document Neuro sent as parameters, "" when absent.
 	Data string
-	// Reply sends the action's result to Neuro. Only the first call per
-	// action is sent; later calls return an error. A failure must carry a
-	// message saying how to succeed. Reply is safe for concurrent use.
-	Reply func(ctx context.Context, success bool, message string) error
+
+	r Replier
+}
+
+// Replier sends the one result of one action. The neuro Client implements
+// it for every action it delivers; a test of a handler may implement it
+// to see what the handler answers. Its methods must be safe for
+// concurrent use.
+type Replier interface {
+	// Reply sends the action's result. Only the first call per action is
+	// sent; later calls return an error. A failure must carry a message
+	// saying how to succeed.
+	Reply(ctx context.Context, success bool, message string) error
+	// Answered reports whether a result was accepted for the action (sent,
+	// or dropped because its connection had ended).
+	Answered() bool
+}
+
+// ErrNoReplier is returned by Reply on an Action that was not built with
+// NewAction (or was built with a nil Replier).
+var ErrNoReplier = errors.New("events: action cannot be answered: it has no Replier")
+
+// NewAction returns the Action with the given id, name and data, answered
+// through r.
+func NewAction(id, name, data string, r Replier) Action {
+	return Action{ID: id, Name: name, Data: data, r: r}
+}
+
+// Reply sends the action's result to Neuro through its Replier. Only the
+// first call per action is sent; later calls return an error. A failure
+// must carry a message saying how to succeed. Reply is safe for concurrent
+// use; on an Action without a Replier it returns ErrNoReplier.
+func (a Action) Reply(ctx context.Context, success bool, message string) error {
+	if a.r == nil {
+		return ErrNoReplier
+	}
+	return a.r.Reply(ctx, success, message)
+}
+
+// Answered reports whether the action has been answered: Reply succeeded
+// once (or its result was dropped because the connection had ended). It
+// is false for an Action without a Replier.
+func (a Action) Answered() bool {
+	return a.r != nil && a.r.Answered()
 }

@@ -163,6 +163,25 @@ func (b *Base) HasHandler(event string) bool {
 	return err == nil && m.HasHandler(event)
 }
 
+// Handles reports whether raising event in the bound manager reaches a
+// handler, there or in a child manager; see Manager.Handles. It is false
+// when unbound.
+func (b *Base) Handles(event string) bool {
+	m, _, err := b.bound()
+	return err == nil && m.Handles(event)
+}
+
+// HandlerScope returns the scope in which the bound manager starts its
+// handlers, nil in the waiting form or when unbound; see
+// Manager.HandlerScope.
+func (b *Base) HandlerScope() *Scope {
+	m, _, err := b.bound()
+	if err != nil {
+		return nil
+	}
+	return m.HandlerScope()
+}
+
 // Raise raises ev in the bound manager; see Manager.Raise.
 func (b *Base) Raise(ctx context.Context, ev Event) error {
 	m, _, err := b.bound()
@@ -170,6 +189,16 @@ func (b *Base) Raise(ctx context.Context, ev Event) error {
 		return err
 	}
 	return m.Raise(ctx, ev)
+}
+
+// RaiseAndWait raises ev in the bound manager and waits for every handler
+// it reaches, even in a supervised tree; see Manager.RaiseAndWait.
+func (b *Base) RaiseAndWait(ctx context.Context, ev Event) error {
+	m, _, err := b.bound()
+	if err != nil {
+		return err
+	}
+	return m.RaiseAndWait(ctx, ev)
 }
 
 // Component returns the component called name in the bound manager, or

@@ -44,25 +44,42 @@ func (m *Manager) Raise(ctx context.Context, ev Event) error {
 			return p.Raise(ctx, ev)
 		}
 	}
-	return m.dispatch(ctx, ev)
+	return m.dispatch(ctx, ev, false)
 }
 
-// effectiveScope is m's scope, else its nearest ancestor's, else nil.
-func (m *Manager) effectiveScope() *Scope {
-	for a := m; a != nil; a = a.Parent() {
-		if a.scope != nil {
-			return a.scope
+// RaiseAndWait raises ev like Raise, but always in the waiting form, even
+// in a supervised tree (the original's ExternalRaiseManager
+// raise_event_internal): every handler reached, whatever scope its
+// manager has, runs with ctx in the calling goroutine or in goroutines
+// owned by this call, and RaiseAndWait returns once all of them have
+// returned, with their errors joined as Raise does in the waiting form.
+// No scope sees those handlers or their errors, and a closed scope does
+// not stop them.
+//
+// Use it when the caller must know that the handlers are done, for
+// example to check what they did; in a waiting tree it is Raise. Level
+// works as for Raise. It takes no lock and may be called from handlers.
+func (m *Manager) RaiseAndWait(ctx context.Context, ev Event) error {
+	if ev.Level > 0 {
+		if p := m.Parent(); p != nil {
+			ev.Level--
+			return p.RaiseAndWait(ctx, ev)
 		}
 	}
-	return nil
+	return m.dispatch(ctx, ev, true)
 }
 
-func (m *Manager) dispatch(ctx context.Context, ev Event) error {
+// dispatch runs or starts the handlers of ev in m and below; wait forces
+// the waiting form for every handler.
+func (m *Manager) dispatch(ctx context.Context, ev Event, wait bool) error {
 	var regs []reg
 	if t := m.handlers.Load(); t != nil {
 		regs = (*t)[ev.Name]
 	}
-	sc := m.effectiveScope()
+	var sc *Scope
+	if !wait {
+		sc = m.HandlerScope()
+	}
 	if k := m.children.Load(); k == nil || len(*k) == 0 {
 		if sc != nil {
 			return start(sc, ev, regs)
@@ -79,7 +96,7 @@ func (m *Manager) dispatch(ctx context.Context, ev Event) error {
 	if sc == nil {
 		// Fast path for a waiting tree with at most one handler.
 		n, first, scoped := scan(m, ev.Name)
-		if !scoped {
+		if !scoped || wait {
 			switch n {
 			case 0:
 				return nil
@@ -88,7 +105,7 @@ func (m *Manager) dispatch(ctx context.Context, ev Event) error {
 			}
 		}
 	}
-	var w walk
+	w := walk{waitAll: wait}
 	w.collect(m, ev.Name, sc)
 	var errs []error
 	for _, g := range w.scoped {
@@ -135,8 +152,9 @@ func scan(m *Manager, event string) (n int, first *reg, scoped bool) {
 
 // walk gathers the registrations of one event across a manager tree.
 type walk struct {
-	wait   []reg // handlers of the waiting form
-	scoped []scopedRegs
+	waitAll bool  // put every handler in wait, whatever its scope
+	wait    []reg // handlers of the waiting form
+	scoped  []scopedRegs
 }
 
 type scopedRegs struct {
@@ -164,7 +182,7 @@ func (w *walk) collect(m *Manager, event string, inherited *Scope) {
 }
 
 func (w *walk) add(sc *Scope, regs []reg) {
-	if sc == nil {
+	if sc == nil || w.waitAll {
 		w.wait = append(w.wait, regs...)
 		return
 	}

@@ -33,7 +33,16 @@
 // does not cancel the scope. Use it for long-running handlers such as a
 // connection's read loop. A child manager without a scope of its own
 // follows its nearest ancestor's: in a supervised tree every Raise starts
-// handlers and returns at once.
+// handlers and returns at once. HandlerScope tells a component which
+// scope, if any, runs the handlers of its manager.
+//
+// RaiseAndWait is the waiting form on demand (the original's
+// raise_event_internal): in any tree, supervised or not, it runs every
+// handler it reaches with the caller's ctx and returns once all of them
+// have returned, with their errors. A component uses it when it must know
+// what the handlers did, for example whether they answered a request.
+// Handles reports whether a Raise would reach any handler at all, in the
+// manager or below.
 //
 // # Levels and nesting
 //

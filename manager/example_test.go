@@ -2,6 +2,7 @@ package manager_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -118,4 +119,29 @@ func Example_supervised() {
 	// raise returned: <nil>
 	// reading from ws://localhost:8000
 	// close: <nil>
+}
+
+// RaiseAndWait is the waiting form on demand: in a supervised manager it
+// runs the handlers like a waiting manager would, so the caller sees what
+// they did and the errors they returned.
+func ExampleManager_RaiseAndWait() {
+	scope := manager.NewScope(context.Background())
+	m := manager.New("game", manager.WithScope(scope))
+	player := &Player{Base: manager.NewBase("player")}
+	_ = m.Add(player)
+	fmt.Println("supervised:", m.HandlerScope() == scope)
+	fmt.Println("score handled:", m.Handles("score"), "pause handled:", m.Handles("pause"))
+
+	ctx := context.Background()
+	err := m.RaiseAndWait(ctx, manager.NewEvent("score", 5))
+	fmt.Println("points:", player.points, "error:", err) // the handler has returned
+	err = m.RaiseAndWait(ctx, manager.NewEvent("score", "ten"))
+	fmt.Println(err != nil, errors.Is(err, manager.ErrPayloadType))
+	fmt.Println("scope:", scope.Close()) // the scope saw none of it
+	// Output:
+	// supervised: true
+	// score handled: true pause handled: false
+	// points: 5 error: <nil>
+	// true true
+	// scope: <nil>
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"runtime/debug"
 	"slices"
 
 	"go.uber.org/zap"
@@ -32,10 +31,11 @@ func Success(message string) Result { return Result{Success: true, Message: mess
 func Failure(message string) Result { return Result{Message: message} }
 
 // ActionFunc handles one validated action (its data matches the schema)
-// and returns its result, which the component sends. It runs in its own
-// goroutine; ctx is cancelled when the handler timeout passes (see
-// WithHandlerTimeout) or when Stop gives up waiting. A panic is answered
-// with a failed "internal error" result and logged.
+// and returns its result, which the component sends. It runs on a worker
+// goroutine of the component, concurrently with other actions; ctx is
+// cancelled when the handler timeout passes (see WithHandlerTimeout) or
+// when Stop gives up waiting. A panic is answered with a failed "internal
+// error" result and logged.
 type ActionFunc func(ctx context.Context, act events.Action) Result
 
 // ActionSpec is an action with its handler.
@@ -133,11 +133,11 @@ func (c *Component) handle(ctx context.Context, specs []ActionSpec, g *group) er
 	for i, event := range slices.Sorted(maps.Keys(hs)) {
 		byEvent[event] = ids[i]
 	}
-	c.mu.Lock()
+	c.ownedMu.Lock()
 	for _, s := range specs {
 		c.owned[s.Action.Name] = byEvent[events.ActionEvent(s.Action.Name)]
 	}
-	c.mu.Unlock()
+	c.ownedMu.Unlock()
 	if err := c.client.RegisterActions(ctx, actions...); err != nil {
 		c.release(specNames(specs), ids)
 		return err
@@ -147,8 +147,8 @@ func (c *Component) handle(ctx context.Context, specs []ActionSpec, g *group) er
 
 // reserve claims the action names for helper handlers of this component.
 func (c *Component) reserve(g *group, specs []ActionSpec) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.ownedMu.Lock()
+	defer c.ownedMu.Unlock()
 	for _, s := range specs {
 		if _, dup := c.owned[s.Action.Name]; dup {
 			return fmt.Errorf("neuro: action %q already has a handler from this component; unregister it first", s.Action.Name)
@@ -162,11 +162,11 @@ func (c *Component) reserve(g *group, specs []ActionSpec) error {
 
 // release gives names back and unregisters handler ids.
 func (c *Component) release(names []string, ids []manager.HandlerID) {
-	c.mu.Lock()
+	c.ownedMu.Lock()
 	for _, n := range names {
 		delete(c.owned, n)
 	}
-	c.mu.Unlock()
+	c.ownedMu.Unlock()
 	for _, id := range ids {
 		_ = c.UnregisterHandler(id)
 	}
@@ -175,7 +175,7 @@ func (c *Component) release(names []string, ids []manager.HandlerID) {
 // dropOwned removes the helper handlers of names from the manager.
 func (c *Component) dropOwned(names []string) {
 	var ids []manager.HandlerID
-	c.mu.Lock()
+	c.ownedMu.Lock()
 	for _, n := range names {
 		if id, ok := c.owned[n]; ok {
 			delete(c.owned, n)
@@ -184,7 +184,7 @@ func (c *Component) dropOwned(names []string) {
 			}
 		}
 	}
-	c.mu.Unlock()
+	c.ownedMu.Unlock()
 	for _, id := range ids {
 		if err := c.UnregisterHandler(id); err != nil && !errors.Is(err, manager.ErrUnbound) {
 			c.log.Debug("removing an action handler", zap.Error(err))
@@ -203,8 +203,8 @@ func (c *Component) actionHandler(fn ActionFunc, g *group) manager.Handler {
 			c.runGrouped(ctx, g, fn, act)
 			return nil
 		}
-		res := c.call(ctx, fn, act)
-		c.reply(ctx, act, res.Success, res.Message)
+		res := callActionFunc(ctx, c.log, fn, act)
+		c.client.reply(ctx, act, res.Success, res.Message)
 		return nil
 	}
 }
@@ -214,15 +214,15 @@ func (c *Component) runGrouped(ctx context.Context, g *group, fn ActionFunc, act
 	select {
 	case g.sem <- struct{}{}:
 	case <-ctx.Done():
-		c.reply(ctx, act, false, "the game is busy with another choice; try again")
+		c.client.settle(c.replyCtx(ctx), act, choiceBusy, nil)
 		return
 	}
 	defer func() { <-g.sem }()
 	if g.closed {
-		c.reply(ctx, act, false, closedMessage(act.Name))
+		c.client.settle(ctx, act, choiceClosed, nil)
 		return
 	}
-	res := c.call(ctx, fn, act)
+	res := callActionFunc(ctx, c.log, fn, act)
 	if res.Success {
 		g.closed = true
 		// Unregister before the result, so Neuro cannot use the group twice.
@@ -230,10 +230,19 @@ func (c *Component) runGrouped(ctx context.Context, g *group, fn ActionFunc, act
 			c.log.Warn("unregistering a used one-shot action failed", zap.Strings("actions", g.names), zap.Error(err))
 		}
 	}
-	c.reply(ctx, act, res.Success, res.Message)
+	c.client.reply(c.replyCtx(ctx), act, res.Success, res.Message)
 	if res.Success && g.won != nil {
 		g.won(act)
 	}
+}
+
+// replyCtx is ctx, or the handlers' context when ctx has ended (a timed
+// out action's context must not stop what follows its use).
+func (c *Component) replyCtx(ctx context.Context) context.Context {
+	if ctx.Err() != nil {
+		return c.hctx
+	}
+	return ctx
 }
 
 // close closes g without a winner (a cancelled window), waiting for a
@@ -247,27 +256,4 @@ func (g *group) close() bool {
 	}
 	g.closed = true
 	return true
-}
-
-func closedMessage(name string) string {
-	return fmt.Sprintf("action %q is no longer available: that choice is closed", name)
-}
-
-// call runs fn, turning a panic into a failed result and an empty
-// failure message into a generic one.
-func (c *Component) call(ctx context.Context, fn ActionFunc, act events.Action) (res Result) {
-	defer func() {
-		if v := recover(); v != nil {
-			c.log.Error("action handler panicked; answering a failed result",
-				zap.String("action", act.Name), zap.String("id", act.ID),
-				zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
-			res = Failure(internalErrorMessage)
-		}
-	}()
-	res = fn(ctx, act)
-	if !res.Success && res.Message == "" {
-		c.log.Warn("action handler failed without a message; Neuro needs one", zap.String("action", act.Name))
-		res.Message = fmt.Sprintf("action %q cannot be done right now; try something else", act.Name)
-	}
-	return res
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/neurokit/neurokit/manager"
 )
 
-// hasHandler reports whether the fixture's manager has a handler for the
+// managerHandles reports whether the fixture's manager has a handler for the
 // action called name.
-func (f *fixture) hasHandler(name string) bool {
+func (f *fixture) managerHandles(name string) bool {
 	return f.m.HasHandler(events.ActionEvent(name))
 }
 
@@ -37,7 +37,7 @@ func TestHandleAction(t *testing.T) {
 	if got := actionNames(expect[RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"play"}) {
 		t.Errorf("registered %v", got)
 	}
-	if !f.hasHandler("play") {
+	if !f.managerHandles("play") {
 		t.Fatal("no manager handler after HandleAction")
 	}
 	srv.action("a1", "play", `{"cell": 5}`)
@@ -49,7 +49,7 @@ func TestHandleAction(t *testing.T) {
 		t.Errorf("result %+v", r)
 	}
 	// A plain action stays after a success.
-	if !f.hasHandler("play") || !reflect.DeepEqual(f.c.Registered(), []string{"play"}) {
+	if !f.managerHandles("play") || !reflect.DeepEqual(f.c.Registered(), []string{"play"}) {
 		t.Error("plain action gone after use")
 	}
 	if err := f.c.HandleAction(ctx, actPlay, func(context.Context, events.Action) Result { return Success("") }); err == nil {
@@ -61,7 +61,7 @@ func TestHandleAction(t *testing.T) {
 	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
 		t.Errorf("unregister %+v", u)
 	}
-	if f.hasHandler("play") || len(f.c.Registered()) != 0 {
+	if f.managerHandles("play") || len(f.c.Registered()) != 0 {
 		t.Error("handler or registration left after UnregisterActions")
 	}
 	if calls.Load() != 2 {
@@ -83,7 +83,7 @@ func TestHandleActionRejectsInvalidActions(t *testing.T) {
 		if err := f.c.HandleAction(ctx, a, ok); !errors.Is(err, ErrInvalid) {
 			t.Errorf("HandleAction(%q) = %v, want ErrInvalid", a.Name, err)
 		}
-		if f.hasHandler(a.Name) {
+		if f.managerHandles(a.Name) {
 			t.Errorf("handler of invalid %q left in the manager", a.Name)
 		}
 	}
@@ -126,7 +126,7 @@ func TestHandleTemporaryAction(t *testing.T) {
 	if r := srv.result("a1"); r.Success {
 		t.Errorf("result %+v", r)
 	}
-	if !f.hasHandler("play") || !reflect.DeepEqual(f.c.Registered(), []string{"play"}) {
+	if !f.managerHandles("play") || !reflect.DeepEqual(f.c.Registered(), []string{"play"}) {
 		t.Fatal("temporary action gone after a failure")
 	}
 	// The first success unregisters it before its result.
@@ -137,7 +137,7 @@ func TestHandleTemporaryAction(t *testing.T) {
 	if r := srv.result("a2"); !r.Success || r.Message != "played" {
 		t.Errorf("result %+v", r)
 	}
-	if f.hasHandler("play") || len(f.c.Registered()) != 0 {
+	if f.managerHandles("play") || len(f.c.Registered()) != 0 {
 		t.Error("temporary action left after its success")
 	}
 	// Neuro using it again gets a failure saying it is gone.
@@ -191,7 +191,7 @@ func TestHandleTemporaryGroup(t *testing.T) {
 		t.Errorf("result %+v", r)
 	}
 	for _, n := range names {
-		if !f.hasHandler(n) {
+		if !f.managerHandles(n) {
 			t.Fatalf("group lost %q after a failure", n)
 		}
 	}
@@ -203,11 +203,11 @@ func TestHandleTemporaryGroup(t *testing.T) {
 		t.Errorf("result %+v", r)
 	}
 	for _, n := range names {
-		if f.hasHandler(n) {
+		if f.managerHandles(n) {
 			t.Errorf("handler of %q left after the group closed", n)
 		}
 	}
-	if f.c.ForceInFlight() {
+	if f.c.forceInFlight() {
 		t.Error("force still in flight after the group's success")
 	}
 	srv.quiet()

@@ -33,7 +33,7 @@ func FuzzClientFrames(f *testing.F) {
 		if len(frames) > 64 {
 			frames = frames[:64]
 		}
-		cl, err := NewClient(testGame, HandlerFuncs{
+		cl, err := NewClient(testGame, ReceiverFuncs{
 			Action: func(ctx context.Context, act events.Action) {
 				if err := act.Reply(ctx, true, ""); err != nil {
 					t.Errorf("Reply: %v", err)

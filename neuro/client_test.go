@@ -31,14 +31,14 @@ type clientPair struct {
 
 // newClientPair makes a Client whose handler queues actions and messages
 // (it does not answer them), without attaching it.
-func newClientPair(t *testing.T, opts ...Option) *clientPair {
+func newClientPair(t *testing.T, opts ...ClientOption) *clientPair {
 	t.Helper()
 	p := &clientPair{acts: make(chan events.Action, 64), msgs: make(chan Message, 64)}
-	h := HandlerFuncs{
+	h := ReceiverFuncs{
 		Action:  func(_ context.Context, a events.Action) { p.acts <- a },
 		Message: func(_ context.Context, m Message) { p.msgs <- m },
 	}
-	opts = append([]Option{WithLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))}, opts...)
+	opts = append([]ClientOption{WithLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))}, opts...)
 	cl, err := NewClient(testGame, h, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -303,10 +303,15 @@ func TestClientDropsResultOfPreviousConnection(t *testing.T) {
 func TestClientSendsWhileDisconnected(t *testing.T) {
 	p := newClientPair(t, WithContextBuffer(2))
 	ctx := ctxT(t)
-	for _, msg := range []string{"one", "two", "three"} {
+	for _, msg := range []string{"one", "two"} {
 		if err := p.cl.SendContext(ctx, msg, true); err != nil {
 			t.Fatalf("SendContext(%q) = %v", msg, err)
 		}
+	}
+	// The buffer is full: "three" is kept, "one" is dropped, and the game
+	// is told which.
+	if err := p.cl.SendContext(ctx, "three", true); !errors.Is(err, ErrContextDropped) || !strings.Contains(err.Error(), `"one"`) {
+		t.Fatalf("SendContext(three) = %v, want ErrContextDropped naming \"one\"", err)
 	}
 	if err := p.cl.SendContext(ctx, " ", true); !errors.Is(err, ErrInvalid) {
 		t.Errorf("empty context: %v", err)
@@ -320,7 +325,7 @@ func TestClientSendsWhileDisconnected(t *testing.T) {
 	if err := p.cl.Force(ctx, ForceActions{Query: "go", ActionNames: []string{"pass"}}); !errors.Is(err, ErrNotConnected) {
 		t.Errorf("Force: %v, want ErrNotConnected", err)
 	}
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Error("a failed force left the slot taken")
 	}
 	if err := p.cl.SendShutdownReady(ctx); !errors.Is(err, ErrNotConnected) {
@@ -358,14 +363,14 @@ func TestClientStartupClearsRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect[ForceActions](p.srv)
-	if err := p.cl.Startup(ctx); err != nil {
+	if err := p.cl.startup(ctx); err != nil {
 		t.Fatal(err)
 	}
 	expect[Startup](p.srv)
 	if got := p.cl.Registered(); len(got) != 0 {
 		t.Errorf("registered %v after startup", got)
 	}
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Error("force still in flight after startup")
 	}
 }

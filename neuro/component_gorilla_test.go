@@ -90,7 +90,7 @@ func TestComponentOverGorilla(t *testing.T) {
 	if d.Code != 4002 || d.Reason != "maintenance" || d.WillReconnect {
 		t.Errorf("Disconnected %+v", d)
 	}
-	if !c.NotConnected() {
+	if c.Connected() {
 		t.Error("still connected")
 	}
 	// Stop twice is fine.
@@ -143,7 +143,7 @@ func TestComponentOverGorillaHandshakeFailure(t *testing.T) {
 	if err := c.WaitConnected(ctx); !errors.As(err, &he) {
 		t.Errorf("WaitConnected = %v", err)
 	}
-	if !c.NotConnected() {
+	if c.Connected() {
 		t.Error("connected")
 	}
 }

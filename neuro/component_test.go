@@ -32,7 +32,7 @@ func TestNewComponent(t *testing.T) {
 	if c, _ := NewComponent(testGame, WithName("neuro-2")); c.Name() != "neuro-2" {
 		t.Errorf("WithName: %q", c.Name())
 	}
-	if !c.NotConnected() {
+	if c.Connected() {
 		t.Error("connected before Connect")
 	}
 	// Stop before Connect is fine, and final.
@@ -128,7 +128,7 @@ func TestComponentConnectFailed(t *testing.T) {
 	if err := f.c.WaitConnected(ctx); !errors.Is(err, boom) {
 		t.Errorf("WaitConnected = %v", err)
 	}
-	if !f.c.NotConnected() {
+	if f.c.Connected() {
 		t.Error("connected after a failure")
 	}
 	// The game may try again.
@@ -146,7 +146,7 @@ func TestComponentPeerCloseRaisesDisconnected(t *testing.T) {
 	if d.Code != 4001 || d.Reason != "server going down" || d.WillReconnect || d.Err == nil || d.URL != "ws://test" {
 		t.Errorf("Disconnected %+v", d)
 	}
-	if !f.c.NotConnected() {
+	if f.c.Connected() {
 		t.Error("still connected")
 	}
 	// Sends after the drop behave as documented.
@@ -174,7 +174,7 @@ func TestComponentStop(t *testing.T) {
 	if err := f.c.Stop(ctx, 0, ""); err != nil {
 		t.Errorf("second Stop: %v", err)
 	}
-	if !f.c.NotConnected() {
+	if f.c.Connected() {
 		t.Error("connected after Stop")
 	}
 	if err := f.c.Connect(ctx, "ws://x"); !errors.Is(err, ErrStopped) {

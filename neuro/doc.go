@@ -12,24 +12,34 @@
 // actions waiting for a result and the force in flight. Attach binds a
 // connection and sends startup, the registry and the context buffered
 // while disconnected; Serve reads until the connection ends, answering
-// actions/reregister_all and invalid actions itself and passing the rest
-// to a Handler. A Client has no goroutine of its own and does not import
-// the manager; games without a manager can use it alone (see
+// actions/reregister_all and the actions it refuses itself, and passing
+// the rest to its Receiver. A Client has no goroutine of its own (besides
+// the timers of WithHandlerTimeout, which Serve joins) and does not
+// import the manager; games without a manager can use it alone (see
 // ExampleClient).
 //
-// A Component owns a Client and its connection inside a manager. Add it,
-// then raise events.Connect with the URL (conventionally read from the
-// NEURO_SDK_WS_URL environment variable, default ws://localhost:8000), or
-// call Connect. The component dials with the gorilla transport unless
-// WithDialer says otherwise, and on every connection sends startup, then
-// every registered action, then the buffered context, and only then raises
-// events.Connected (the first time) or events.Reconnected. It raises
-// events.ConnectFailed, events.Disconnected (with the close code and
-// reason), events.StartupAcknowledged (and keeps the Session),
+// A Component owns a Client and its connection inside a manager, and is
+// its Client's Receiver: the one seam between the two is the public
+// Receiver interface and the events.Action every incoming action arrives
+// as, which carries its one result (Reply) and whether it was answered
+// (Answered). Add the component to a manager, then raise events.Connect
+// with the URL (conventionally read from the NEURO_SDK_WS_URL environment
+// variable, default ws://localhost:8000), or call Connect, or call Serve
+// (the blocking form of the connection run, for a supervisor or a
+// supervised manager's scope; in a supervised manager the events.Connect
+// handler is that run). The component dials with the gorilla transport
+// unless WithDialer says otherwise, and on every connection sends
+// startup, then every registered action, then the buffered context, and
+// only then raises events.Connected (the first time) or
+// events.Reconnected. It raises events.ConnectFailed,
+// events.Disconnected (with the close code and reason),
+// events.StartupAcknowledged (and keeps the Session),
 // events.ShutdownGraceful and events.ShutdownImmediate (answered with
 // shutdown/ready by the component itself when no handler is subscribed)
-// and events.UnknownCommand. Stop closes the connection and joins every
-// goroutine the component started.
+// and events.UnknownCommand. These lifecycle events are delivered one at
+// a time, in order, from one queue per component; action events are
+// concurrent. Stop closes the connection and joins every goroutine the
+// component started.
 //
 // # Actions
 //
@@ -39,11 +49,16 @@
 // must match the action's schema, compiled at registration (else a failed
 // result says what is wrong in words a language model can act on). Bad
 // frames are logged and reading goes on; nothing Neuro sends stops the
-// game.
+// game. At most WithMaxActions actions (128 by default) wait for their
+// result at once; one more is answered at once with a failed result
+// saying the game is busy.
 //
 // A valid action raises events.ActionEvent(name) ("neuro_<name>") with an
-// events.Action payload, in a goroutine of its own: a slow handler never
-// blocks reading. Every action gets exactly one result:
+// events.Action payload on a worker goroutine of the component (a small
+// pool, reused from one action to the next): a slow handler never blocks
+// reading. Every action gets exactly one result; the Client's ledger
+// (ledger.go) is the one place that sends results and decides every
+// failed result sent on the game's behalf:
 //
 //   - HandleAction registers an action with an ActionFunc whose Result is
 //     sent automatically; HandleTemporaryAction and HandleTemporaryGroup
@@ -53,17 +68,16 @@
 //   - A game component may subscribe to the event itself and call
 //     events.Action.Reply. Only the first Reply is sent; later ones return
 //     ErrAlreadyAnswered. A handler must reply before it returns (it may
-//     block until the game decided): when every handler returned nil
-//     without replying, the component answers a failed result ("the game
-//     did not answer") and logs a warning; when a handler returned an
-//     error or panicked, it answers a failed "internal error" result and
-//     logs the error. In a supervised manager (manager.WithScope) Raise
-//     does not wait for handlers, so this fallback is off there: handlers
-//     must reply, and WithHandlerTimeout is the safety net.
+//     block until the game decided): the component waits for the
+//     handlers (with manager's RaiseAndWait, in a supervised manager too),
+//     and when every handler returned nil without replying it answers a
+//     failed result ("the game did not answer") and logs a warning; when a
+//     handler returned an error or panicked, it answers a failed "internal
+//     error" result and logs the error.
 //   - An action nobody handles is answered with a failed result saying the
 //     game does not handle it right now.
-//   - WithHandlerTimeout answers a failed result when a handler takes too
-//     long. Neuro waits about 20 seconds for a result.
+//   - WithHandlerTimeout answers a failed result when an action waits too
+//     long for its result. Neuro waits about 20 seconds for a result.
 //   - A result for an action received on a connection that has ended is
 //     dropped with a log: the server forgot that action.
 //
@@ -86,9 +100,19 @@
 //
 //   - RegisterActions and UnregisterActions update the registry and return
 //     nil: the registry is what every new connection sends after startup;
-//   - SendContext buffers the message (32 by default, the oldest dropped
-//     with a warning), sent after the registry on the next connection;
+//   - SendContext buffers the message (32 by default), sent after the
+//     registry on the next connection; when the buffer is full the oldest
+//     message is dropped and SendContext returns an error wrapping
+//     ErrContextDropped that names it (the new message is kept);
 //   - Force, SendResult and SendShutdownReady return ErrNotConnected.
+//
+// # Options
+//
+// NewClient takes ClientOptions (WithLogger, WithContextBuffer,
+// WithMaxActions, WithHandlerTimeout); NewComponent takes Options: every
+// ClientOption, and WithDialer, WithName and WithReconnect, which concern
+// the connection only a Component manages. A component-only option given
+// to NewClient does not compile, so no option is ever silently ignored.
 //
 // # Concurrency and logging
 //

@@ -1,6 +1,7 @@
 package neuro
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -21,9 +22,30 @@ var (
 	// ErrAlreadyAnswered is returned when a result is sent a second time for
 	// the same action id.
 	ErrAlreadyAnswered = errors.New("neuro: action already answered")
-	// ErrStopped is returned by calls on a component or client that was
-	// stopped.
+	// ErrStopped is returned by calls on a component that was stopped, and
+	// by Component.Serve when Stop ended it.
 	ErrStopped = errors.New("neuro: stopped")
+	// ErrContextDropped is wrapped by the error SendContext returns when the
+	// buffer of context kept while disconnected was full: the new message
+	// was buffered and the oldest one dropped (see WithContextBuffer). The
+	// error names the dropped message, so the game can send it again or
+	// summarise what Neuro missed.
+	ErrContextDropped = errors.New("neuro: context buffer full, oldest message dropped")
+)
+
+// ErrHandlerTimeout is the cause (context.Cause) of the cancellation of
+// the context an action was delivered with when the handler timeout
+// passed (see WithHandlerTimeout). It wraps context.DeadlineExceeded.
+var ErrHandlerTimeout = fmt.Errorf("neuro: action handler timed out: %w", context.DeadlineExceeded)
+
+// Errors of misuse, not worth a sentinel of their own.
+var (
+	// errRunning is returned by Connect and Serve while the component is
+	// connecting or connected.
+	errRunning = errors.New("neuro: already connecting or connected")
+	// errAttached is returned by Attach while another connection is
+	// attached.
+	errAttached = errors.New("neuro: a connection is already attached")
 )
 
 // ValidationError reports a message the game was about to send that breaks

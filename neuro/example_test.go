@@ -57,7 +57,7 @@ func ExampleClient() {
 		fakeNeuro(neuroEnd)
 	}()
 
-	client, err := neuro.NewClient("Tic Tac Toe", neuro.HandlerFuncs{
+	client, err := neuro.NewClient("Tic Tac Toe", neuro.ReceiverFuncs{
 		Action: func(ctx context.Context, act events.Action) {
 			fmt.Println("game: Neuro plays", act.Name, act.Data)
 			_ = act.Reply(ctx, true, "mark placed")
@@ -147,4 +147,53 @@ func ExampleComponent() {
 	// neuro <- Tic Tac Toe: actions/unregister
 	// neuro <- Tic Tac Toe: action/result success=true "mark placed"
 	// game: Neuro chose play {"cell": 5}
+}
+
+// Serve is the blocking form of the connection run. In a supervised
+// manager (manager.WithScope) the events.Connect handler is that run, so
+// the scope owns the connection: closing the scope closes it (1001, going
+// away). A supervisor can call Serve itself the same way.
+func ExampleComponent_Serve() {
+	ctx := context.Background()
+	neuroEnds := make(chan transport.Conn, 1)
+	dial := func(ctx context.Context, url string) (transport.Conn, error) {
+		gameEnd, neuroEnd := transport.Pipe()
+		neuroEnds <- neuroEnd
+		return gameEnd, nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fakeNeuro(<-neuroEnds)
+	}()
+
+	scope := manager.NewScope(ctx)
+	m := manager.New("game", manager.WithScope(scope))
+	n, err := neuro.NewComponent("Tic Tac Toe", neuro.WithDialer(dial))
+	if err != nil {
+		panic(err)
+	}
+	if err := m.Add(n); err != nil {
+		panic(err)
+	}
+	// Raise returns at once: the handler, Serve, runs in the scope.
+	if err := m.Raise(ctx, manager.NewEvent(events.Connect, "ws://localhost:8000")); err != nil {
+		panic(err)
+	}
+	if err := n.WaitConnected(ctx); err != nil {
+		panic(err)
+	}
+	if err := n.SendContext(ctx, "A new game starts.", true); err != nil {
+		panic(err)
+	}
+	err = scope.Close() // ends the run, and waits for it
+	<-done              // Neuro's side saw the connection close
+	fmt.Println("scope:", err, "connected:", n.Connected())
+	if err := n.Stop(ctx, 0, ""); err != nil {
+		panic(err)
+	}
+	// Output:
+	// neuro <- Tic Tac Toe: startup
+	// neuro <- Tic Tac Toe: context
+	// scope: <nil> connected: false
 }

@@ -10,7 +10,7 @@ import (
 //   - none of its actions is registered any more and none of them waits
 //     for a result (a one-shot action's success is unregistered before
 //     its result is sent: the force then ends with that result);
-//   - its connection ends (Detach, a dropped connection) or startup is
+//   - its connection ends (Serve returns, Attach fails) or startup is
 //     sent again.
 //
 // At most one force is in flight per Client. Force fails with
@@ -49,9 +49,9 @@ func (c *Client) ForceQueued(ctx context.Context, f ForceActions) error {
 	return c.forceWith(ctx, f, true)
 }
 
-// ForceInFlight reports whether a force is in flight (or its slot is
+// forceInFlight reports whether a force is in flight (or its slot is
 // taken by a force about to be sent).
-func (c *Client) ForceInFlight() bool {
+func (c *Client) forceInFlight() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.force != nil
@@ -191,7 +191,7 @@ func (c *Client) checkForceOrphanedLocked() {
 			return
 		}
 	}
-	for _, p := range c.pending {
+	for _, p := range c.book.pending {
 		if slices.Contains(f.names, p.name) {
 			return
 		}

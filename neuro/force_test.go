@@ -23,7 +23,7 @@ func TestForceValidation(t *testing.T) {
 	if err := p.cl.Force(ctx, ForceActions{Query: "q"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("no names: %v", err)
 	}
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Error("invalid forces took the slot")
 	}
 	p.srv.quiet()
@@ -53,7 +53,7 @@ func TestForceGuardEndsOnSuccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.srv.result("a1")
-	if !p.cl.ForceInFlight() {
+	if !p.cl.forceInFlight() {
 		t.Fatal("force ended by a failure or by another action")
 	}
 	p.srv.action("a2", "pass", "")
@@ -61,7 +61,7 @@ func TestForceGuardEndsOnSuccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.srv.result("a2")
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Fatal("force still in flight after a success")
 	}
 	if err := p.cl.Force(ctx, forcePass); err != nil {
@@ -80,13 +80,13 @@ func TestForceEndsWhenItsActionsAreUnregistered(t *testing.T) {
 	if err := p.cl.UnregisterActions(ctx, "pass"); err != nil {
 		t.Fatal(err)
 	}
-	if !p.cl.ForceInFlight() {
+	if !p.cl.forceInFlight() {
 		t.Fatal("force ended while one of its actions is registered")
 	}
 	if err := p.cl.UnregisterActions(ctx, "play"); err != nil {
 		t.Fatal(err)
 	}
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Fatal("force in flight with none of its actions registered")
 	}
 }
@@ -104,7 +104,7 @@ func TestForceOfOneShotEndsWithItsResult(t *testing.T) {
 	if err := p.cl.UnregisterActions(ctx, "pass"); err != nil {
 		t.Fatal(err)
 	}
-	if !p.cl.ForceInFlight() {
+	if !p.cl.forceInFlight() {
 		t.Fatal("force ended before the result of its pending action")
 	}
 	if err := a.Reply(ctx, true, ""); err != nil {
@@ -112,7 +112,7 @@ func TestForceOfOneShotEndsWithItsResult(t *testing.T) {
 	}
 	expect[UnregisterActions](p.srv)
 	p.srv.result("a1")
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Fatal("force still in flight")
 	}
 }
@@ -126,7 +126,7 @@ func TestForceEndsWhenTheConnectionResets(t *testing.T) {
 	expect[ForceActions](p.srv)
 	_ = p.srv.conn.Close(transport.CloseGoingAway, "")
 	<-p.serve
-	if p.cl.ForceInFlight() {
+	if p.cl.forceInFlight() {
 		t.Fatal("force survived the connection")
 	}
 	if err := p.cl.Force(ctx, forcePass); !errors.Is(err, ErrNotConnected) {
@@ -172,7 +172,7 @@ func TestForceQueued(t *testing.T) {
 	if err := <-queued; err != nil {
 		t.Fatal(err)
 	}
-	if !p.cl.ForceInFlight() {
+	if !p.cl.forceInFlight() {
 		t.Error("queued force not in flight")
 	}
 	p.srv.quiet()

@@ -9,13 +9,8 @@ import (
 	"github.com/neurokit/neurokit/transport"
 )
 
-// Defaults of the options, in one place.
+// The Neuro websocket URL games connect to.
 const (
-	// DefaultComponentName is the name of a Component in its manager.
-	DefaultComponentName = "neuro"
-	// DefaultContextBuffer is how many context messages are kept while
-	// there is no connection.
-	DefaultContextBuffer = 32
 	// DefaultURL is the community's default Neuro websocket URL; games
 	// read the NEURO_SDK_WS_URL environment variable first.
 	DefaultURL = "ws://localhost:8000"
@@ -33,18 +28,29 @@ func EnvURL() string {
 	return DefaultURL
 }
 
+// Defaults of the options, in one place.
+const (
+	defaultComponentName = "neuro"
+	defaultContextBuffer = 32
+	defaultMaxActions    = 128
+)
+
 // options holds every setting of NewClient and NewComponent.
 //
-// Defaults: logger zap.NewNop(), named "neuro"; dialer gorilla.Dialer();
-// component name "neuro"; no reconnect; no handler timeout; a context
-// buffer of 32 messages.
+// Defaults: logger zap.NewNop(), named "neuro"; a context buffer of 32
+// messages; at most 128 actions in flight; no handler timeout; and, for a
+// Component only: dialer gorilla.Dialer(), name "neuro", no reconnect.
 type options struct {
+	// Client and Component (ClientOption).
 	logger         *zap.Logger
-	dialer         transport.DialFunc
-	name           string
-	reconnect      *ReconnectPolicy
-	handlerTimeout time.Duration
 	contextBuffer  int
+	maxActions     int
+	handlerTimeout time.Duration
+
+	// Component only (Option).
+	dialer    transport.DialFunc
+	name      string
+	reconnect *ReconnectPolicy
 	// newTimer makes the reconnect backoff's timer; tests replace it.
 	newTimer func(d time.Duration) (<-chan time.Time, func() bool)
 }
@@ -52,8 +58,9 @@ type options struct {
 func defaultOptions() options {
 	return options{
 		logger:        zap.NewNop(),
-		name:          DefaultComponentName,
-		contextBuffer: DefaultContextBuffer,
+		contextBuffer: defaultContextBuffer,
+		maxActions:    defaultMaxActions,
+		name:          defaultComponentName,
 		newTimer: func(d time.Duration) (<-chan time.Time, func() bool) {
 			t := time.NewTimer(d)
 			return t.C, t.Stop
@@ -61,10 +68,10 @@ func defaultOptions() options {
 	}
 }
 
-func buildOptions(opts []Option) options {
+func buildOptions[O Option](opts []O) options {
 	o := defaultOptions()
 	for _, opt := range opts {
-		if opt != nil {
+		if Option(opt) != nil {
 			opt.apply(&o)
 		}
 	}
@@ -72,24 +79,84 @@ func buildOptions(opts []Option) options {
 	return o
 }
 
-// Option configures a Client (NewClient) or a Component (NewComponent).
-// Options that concern the connection (WithDialer, WithName,
-// WithReconnect, WithHandlerTimeout) only matter to a Component; a
-// Client ignores them.
+// Option configures a Component (NewComponent). Every ClientOption is an
+// Option too, since a Component speaks through a Client; the options that
+// only concern the connection a Component manages (WithDialer, WithName,
+// WithReconnect) are Options but not ClientOptions, so NewClient does not
+// accept them: no option is ever silently ignored.
 type Option interface {
 	apply(*options)
 }
 
-type optionFunc func(*options)
+// ClientOption configures a Client (NewClient) or a Component
+// (NewComponent): WithLogger, WithContextBuffer, WithMaxActions,
+// WithHandlerTimeout.
+type ClientOption interface {
+	Option
+	client()
+}
 
-func (f optionFunc) apply(o *options) { f(o) }
+// componentOption is an Option that only a Component takes.
+type componentOption func(*options)
 
-// WithLogger sets the logger; the client logs through l.Named("neuro").
-// Defaults to zap.NewNop(); nil keeps the default.
-func WithLogger(l *zap.Logger) Option {
-	return optionFunc(func(o *options) {
+func (f componentOption) apply(o *options) { f(o) }
+
+// clientOption is an Option that a Client takes too.
+type clientOption func(*options)
+
+func (f clientOption) apply(o *options) { f(o) }
+func (clientOption) client()            {}
+
+// WithLogger sets the logger; the Client or Component logs through
+// l.Named("neuro"). Defaults to zap.NewNop(); nil keeps the default.
+func WithLogger(l *zap.Logger) ClientOption {
+	return clientOption(func(o *options) {
 		if l != nil {
 			o.logger = l
+		}
+	})
+}
+
+// WithContextBuffer sets how many context messages are kept while there is
+// no connection; they are sent, in order, right after the registry when a
+// connection opens. When the buffer is full the oldest message is dropped
+// and SendContext says so with an error wrapping ErrContextDropped (the
+// new message is kept). Defaults to 32; n < 0 disables the buffer
+// (context sent while disconnected returns ErrNotConnected); 0 keeps the
+// default.
+func WithContextBuffer(n int) ClientOption {
+	return clientOption(func(o *options) {
+		if n != 0 {
+			o.contextBuffer = n
+		}
+	})
+}
+
+// WithMaxActions bounds the actions in flight: received and not answered
+// yet. An action beyond n is answered at once with a failed result saying
+// the game is busy (and a warning is logged), so memory and, in a
+// Component, the goroutines running handlers stay bounded whatever Neuro
+// sends. Defaults to 128; n <= 0 keeps the default.
+func WithMaxActions(n int) ClientOption {
+	return clientOption(func(o *options) {
+		if n > 0 {
+			o.maxActions = n
+		}
+	})
+}
+
+// WithHandlerTimeout bounds how long an incoming action may wait for its
+// result, from its arrival: when d passes without one, the game answers a
+// failed result saying it took too long, then cancels the context the
+// action was delivered with (its cause is ErrHandlerTimeout); the
+// handler's own result is then refused with ErrAlreadyAnswered. Neuro
+// waits about 20 seconds for a result and then counts the action as
+// failed, so a value well below that (5 to 15 s) lets Neuro hear why.
+// Defaults to 0: no timeout.
+func WithHandlerTimeout(d time.Duration) ClientOption {
+	return clientOption(func(o *options) {
+		if d > 0 {
+			o.handlerTimeout = d
 		}
 	})
 }
@@ -97,7 +164,7 @@ func WithLogger(l *zap.Logger) Option {
 // WithDialer sets the function a Component opens its connections with.
 // Defaults to gorilla.Dialer(); nil keeps the default.
 func WithDialer(d transport.DialFunc) Option {
-	return optionFunc(func(o *options) {
+	return componentOption(func(o *options) {
 		if d != nil {
 			o.dialer = d
 		}
@@ -107,7 +174,7 @@ func WithDialer(d transport.DialFunc) Option {
 // WithName sets a Component's name in its manager. Defaults to "neuro";
 // "" keeps the default.
 func WithName(name string) Option {
-	return optionFunc(func(o *options) {
+	return componentOption(func(o *options) {
 		if name != "" {
 			o.name = name
 		}
@@ -117,45 +184,17 @@ func WithName(name string) Option {
 // WithReconnect makes a Component reconnect after a dropped connection
 // (and retry a failed first connection) following p; see ReconnectPolicy
 // for its defaults. Without it a dropped connection leaves the component
-// disconnected until the game raises events.Connect again.
+// disconnected until the game connects again.
 func WithReconnect(p ReconnectPolicy) Option {
-	return optionFunc(func(o *options) {
+	return componentOption(func(o *options) {
 		p = p.withDefaults()
 		o.reconnect = &p
 	})
 }
 
-// WithHandlerTimeout bounds how long an incoming action may wait for its
-// result: when d passes without one, the component answers a failed
-// result saying the game took too long, then cancels the handler's
-// context (its cause is ErrHandlerTimeout); the handler's own result is
-// then dropped. Neuro waits about 20 seconds for a result and then counts the
-// action as failed, so a value well below that (5 to 15 s) lets Neuro
-// hear why. Defaults to 0: no timeout.
-func WithHandlerTimeout(d time.Duration) Option {
-	return optionFunc(func(o *options) {
-		if d > 0 {
-			o.handlerTimeout = d
-		}
-	})
-}
-
-// WithContextBuffer sets how many context messages are kept while there is
-// no connection; they are sent, in order, right after the registry when a
-// connection opens. When the buffer is full the oldest message is dropped
-// with a warning. Defaults to 32; n < 0 disables the buffer (context sent
-// while disconnected returns ErrNotConnected); 0 keeps the default.
-func WithContextBuffer(n int) Option {
-	return optionFunc(func(o *options) {
-		if n != 0 {
-			o.contextBuffer = n
-		}
-	})
-}
-
 // withTimer replaces the reconnect backoff's timer (tests).
 func withTimer(f func(d time.Duration) (<-chan time.Time, func() bool)) Option {
-	return optionFunc(func(o *options) {
+	return componentOption(func(o *options) {
 		if f != nil {
 			o.newTimer = f
 		}

@@ -1,16 +1,20 @@
 package neuro
 
 import (
+	"context"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
 )
 
-// Reconnect defaults, used for the zero fields of a ReconnectPolicy.
+// DefaultReconnectMaxAttempts is how many dials in a row a ReconnectPolicy
+// with a zero MaxAttempts allows.
+const DefaultReconnectMaxAttempts = 60
+
+// The other defaults of a ReconnectPolicy.
 const (
-	DefaultReconnectInitialDelay = 500 * time.Millisecond
-	DefaultReconnectMaxDelay     = 30 * time.Second
-	DefaultReconnectMaxAttempts  = 60
+	defaultReconnectInitialDelay = 500 * time.Millisecond
+	defaultReconnectMaxDelay     = 30 * time.Second
 )
 
 // ReconnectPolicy says how a Component reconnects (see WithReconnect).
@@ -40,10 +44,10 @@ type ReconnectPolicy struct {
 
 func (p ReconnectPolicy) withDefaults() ReconnectPolicy {
 	if p.InitialDelay <= 0 {
-		p.InitialDelay = DefaultReconnectInitialDelay
+		p.InitialDelay = defaultReconnectInitialDelay
 	}
 	if p.MaxDelay <= 0 {
-		p.MaxDelay = DefaultReconnectMaxDelay
+		p.MaxDelay = defaultReconnectMaxDelay
 	}
 	if p.MaxDelay < p.InitialDelay {
 		p.MaxDelay = p.InitialDelay
@@ -75,13 +79,13 @@ func (p ReconnectPolicy) exhausted(attempts int) bool {
 }
 
 // sleep waits d on the component's timer, or returns false at once when
-// the component is stopped.
-func (c *Component) sleep(d time.Duration) bool {
+// ctx (the run's context, which Stop ends) ends first.
+func (c *Component) sleep(ctx context.Context, d time.Duration) bool {
 	ch, stop := c.o.newTimer(d)
 	select {
 	case <-ch:
 		return true
-	case <-c.stopCtx.Done():
+	case <-ctx.Done():
 		stop()
 		return false
 	}

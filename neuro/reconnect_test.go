@@ -265,7 +265,7 @@ func TestWindowSurvivesReconnect(t *testing.T) {
 
 func TestReconnectPolicyDefaults(t *testing.T) {
 	p := ReconnectPolicy{Jitter: 3}.withDefaults()
-	want := ReconnectPolicy{InitialDelay: DefaultReconnectInitialDelay, MaxDelay: DefaultReconnectMaxDelay, Jitter: 1, MaxAttempts: DefaultReconnectMaxAttempts}
+	want := ReconnectPolicy{InitialDelay: defaultReconnectInitialDelay, MaxDelay: defaultReconnectMaxDelay, Jitter: 1, MaxAttempts: DefaultReconnectMaxAttempts}
 	if p != want {
 		t.Errorf("defaults %+v", p)
 	}

@@ -19,7 +19,6 @@ type registry struct {
 type registered struct {
 	action Action
 	schema *CompiledSchema
-	event  string // events.ActionEvent(action.Name), computed once
 }
 
 func (r *registry) get(name string) (*registered, bool) {

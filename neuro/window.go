@@ -85,7 +85,9 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 	}}
 
 	if spec.Context != "" {
-		if err := c.SendContext(ctx, spec.Context, spec.Silent); err != nil {
+		// A full disconnected buffer dropped an older message, not this one
+		// (logged): the window goes on.
+		if err := c.SendContext(ctx, spec.Context, spec.Silent); err != nil && !errors.Is(err, ErrContextDropped) {
 			return WindowResult{}, err
 		}
 	}

@@ -78,7 +78,7 @@ func TestWindow(t *testing.T) {
 	if o.err != nil || o.res != (WindowResult{Action: "play", Data: `{"cell": 5}`}) {
 		t.Errorf("Window = %+v, %v", o.res, o.err)
 	}
-	if f.hasHandler("play") || f.hasHandler("pass") || len(f.c.Registered()) != 0 || f.c.ForceInFlight() {
+	if f.managerHandles("play") || f.managerHandles("pass") || len(f.c.Registered()) != 0 || f.c.forceInFlight() {
 		t.Error("window left handlers, registrations or its force behind")
 	}
 	srv.quiet()
@@ -101,7 +101,7 @@ func TestWindowRetryAfterFailure(t *testing.T) {
 	if r := srv.result("try1"); r.Success {
 		t.Fatalf("result %+v", r)
 	}
-	if !f.c.ForceInFlight() || !f.hasHandler("play") {
+	if !f.c.forceInFlight() || !f.managerHandles("play") {
 		t.Fatal("a failure closed the window")
 	}
 	// Neuro retries.
@@ -146,7 +146,7 @@ func TestWindowActionBeforeForce(t *testing.T) {
 	}
 	// The other force is still the one in flight, and the window's never
 	// went out.
-	if !f.c.ForceInFlight() {
+	if !f.c.forceInFlight() {
 		t.Error("the earlier force ended")
 	}
 	srv.quiet()
@@ -212,7 +212,7 @@ func TestWindowCancel(t *testing.T) {
 	if o := waitWindow(t, out); !errors.Is(o.err, context.Canceled) {
 		t.Errorf("Window = %+v, %v", o.res, o.err)
 	}
-	if f.hasHandler("play") || f.c.ForceInFlight() || len(f.c.Registered()) != 0 {
+	if f.managerHandles("play") || f.c.forceInFlight() || len(f.c.Registered()) != 0 {
 		t.Error("cancelled window left state behind")
 	}
 	// A late use is answered as unknown.
@@ -234,7 +234,7 @@ func TestWindowValidation(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if f.c.ForceInFlight() {
+	if f.c.forceInFlight() {
 		t.Error("an invalid window took the force slot")
 	}
 }
