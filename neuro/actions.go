@@ -11,6 +11,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Result is what an ActionFunc decided about an action: the action/result
@@ -109,7 +110,7 @@ func (c *Component) handle(ctx context.Context, specs []ActionSpec, g *group) er
 		}
 		actions[i] = s.Action
 	}
-	if _, err := CheckRegister(actions); err != nil {
+	if err := wire.CheckRegister(actions); err != nil {
 		return err
 	}
 	if g != nil {

@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -40,11 +41,11 @@ import (
 // Client so that the wire order is the order in which the calls took
 // effect.
 type Client struct {
-	game     string
-	gameJSON []byte
-	log      *zap.Logger
-	recv     Receiver
-	bufMax   int
+	game   string
+	enc    *wire.GameEncoder // the game name, encoded once
+	log    *zap.Logger
+	recv   Receiver
+	bufMax int
 
 	// sendLock (capacity 1) serialises every state change that goes on the
 	// wire together with its write, so the wire order matches the state.
@@ -77,7 +78,7 @@ func newClient(game string, r Receiver, o options) (*Client, error) {
 	}
 	c := &Client{
 		game:     game,
-		gameJSON: appendJSONString(nil, game),
+		enc:      wire.NewGameEncoder(game),
 		log:      o.logger,
 		recv:     r,
 		bufMax:   o.contextBuffer,
@@ -128,7 +129,7 @@ func (c *Client) unlock() { <-c.sendLock }
 
 // write encodes m and writes it on conn.
 func (c *Client) write(ctx context.Context, conn transport.Conn, m Message) error {
-	frame, err := EncodeGame(c.game, m)
+	frame, err := c.enc.Append(nil, m)
 	if err != nil {
 		return err
 	}
@@ -236,13 +237,9 @@ func (c *Client) Serve(ctx context.Context) error {
 
 // dispatch handles one frame read on the connection of generation gen.
 func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
-	if req, ok := decodeActionFast(frame); ok { // the usual frame, unboxed
-		c.book.receive(ctx, gen, req)
-		return
-	}
-	m, err := decodeServerSlow(frame)
+	m, err := wire.DecodeServer(frame)
 	if err != nil {
-		var de *DecodeError
+		var de *wire.DecodeError
 		if errors.As(err, &de) && de.Command == CmdAction && de.ID != "" {
 			c.book.refuseMalformed(ctx, gen, de)
 			return
@@ -278,4 +275,10 @@ func truncate(b []byte, n int) []byte {
 		return b[:n]
 	}
 	return b
+}
+
+// resultFrame encodes an action/result of this client's game.
+func (c *Client) resultFrame(id string, success bool, message string) []byte {
+	frame, _ := c.enc.Append(nil, ActionResult{ID: id, Success: success, Message: message}) // an ActionResult always encodes
+	return frame
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -66,8 +67,8 @@ func FuzzClientFrames(f *testing.F) {
 
 		want := map[string]int{}
 		for _, fr := range frames {
-			m, err := DecodeServer(fr)
-			var de *DecodeError
+			m, err := wire.DecodeServer(fr)
+			var de *wire.DecodeError
 			switch {
 			case err == nil:
 				if a, ok := m.(ActionRequest); ok {

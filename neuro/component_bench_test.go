@@ -6,6 +6,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -54,7 +55,7 @@ func BenchmarkComponentActionRoundTrip(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			frame, err := EncodeServer(ActionRequest{ID: "bench-id", Name: bc.act.Name, Data: bc.data, HasData: bc.data != ""})
+			frame, err := wire.EncodeServer(ActionRequest{ID: "bench-id", Name: bc.act.Name, Data: bc.data, HasData: bc.data != ""})
 			if err != nil {
 				b.Fatal(err)
 			}

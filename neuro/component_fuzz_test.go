@@ -15,6 +15,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -303,8 +304,8 @@ func registerFuzzActions(t *testing.T, ctx context.Context, c *Component, m *man
 // countActionFrame counts fr in want when it is an action frame whose id
 // the game can read: those, and only those, are answered.
 func countActionFrame(want map[string]int, fr []byte) {
-	m, err := DecodeServer(fr)
-	var de *DecodeError
+	m, err := wire.DecodeServer(fr)
+	var de *wire.DecodeError
 	switch {
 	case err == nil:
 		if a, ok := m.(ActionRequest); ok {

@@ -379,7 +379,7 @@ func TestComponentBadInput(t *testing.T) {
 		{"required data missing", `{"command":"action","data":{"id":"bad","name":"play"}}`, failed, "needs data"},
 		{"panicking handler", `{"command":"action","data":{"id":"bad","name":"boom"}}`, failed, "internal error"},
 		{"registered action nobody handles", `{"command":"action","data":{"id":"bad","name":"orphan"}}`, failed, "does not handle"},
-		{"unknown command", `{"command":"speech_finished","data":{"x":1}}`, unknown, "speech_finished"},
+		{"unknown command", `{"command":"future/command","data":{"x":1}}`, unknown, "future/command"},
 	}
 	unk := newRecorder(events.UnknownCommand)
 	unk.Base = manager.NewBase("unknown-recorder")

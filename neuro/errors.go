@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Sentinel errors. Test for them with errors.Is: the functions of this
@@ -14,11 +16,12 @@ var (
 	// ErrForceInFlight is returned by a force while another force of the same
 	// client has not resolved yet.
 	ErrForceInFlight = errors.New("neuro: a force is already in flight")
-	// ErrInvalid is wrapped by every *ValidationError.
-	ErrInvalid = errors.New("neuro: invalid")
+	// ErrInvalid is wrapped by every *ValidationError (it is
+	// wire.ErrInvalid).
+	ErrInvalid = wire.ErrInvalid
 	// ErrNotRegistered is returned when a call names an action that this
-	// client has not registered.
-	ErrNotRegistered = errors.New("neuro: action not registered")
+	// client has not registered (it is wire.ErrNotRegistered).
+	ErrNotRegistered = wire.ErrNotRegistered
 	// ErrAlreadyAnswered is returned when a result is sent a second time for
 	// the same action id.
 	ErrAlreadyAnswered = errors.New("neuro: action already answered")
@@ -49,18 +52,5 @@ var (
 )
 
 // ValidationError reports a message the game was about to send that breaks
-// the Neuro API rules. It wraps ErrInvalid.
-type ValidationError struct {
-	// Subject names what is wrong: an action name, "result", "force", ...
-	Subject string
-	// Problem says what is wrong with it, in plain words.
-	Problem string
-}
-
-// Error implements error.
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("neuro: invalid %s: %s", e.Subject, e.Problem)
-}
-
-// Unwrap returns ErrInvalid.
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
+// the Neuro API rules. It wraps ErrInvalid. It is wire.ValidationError.
+type ValidationError = wire.ValidationError

@@ -7,6 +7,7 @@ import (
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -19,7 +20,7 @@ func fakeNeuro(conn transport.Conn) {
 		if err != nil {
 			return
 		}
-		game, m, err := neuro.DecodeGame(frame)
+		game, m, err := wire.DecodeGame(frame)
 		if err != nil {
 			fmt.Println("neuro: bad frame:", err)
 			continue
@@ -27,7 +28,7 @@ func fakeNeuro(conn transport.Conn) {
 		switch m := m.(type) {
 		case neuro.ForceActions:
 			fmt.Printf("neuro <- %s: %s %q\n", game, m.Command(), m.Query)
-			reply, _ := neuro.EncodeServer(neuro.ActionRequest{ID: "1", Name: m.ActionNames[0], Data: `{"cell": 5}`})
+			reply, _ := wire.EncodeServer(neuro.ActionRequest{ID: "1", Name: m.ActionNames[0], Data: `{"cell": 5}`})
 			_ = conn.Write(ctx, reply)
 		case neuro.ActionResult:
 			fmt.Printf("neuro <- %s: %s success=%v %q\n", game, m.Command(), m.Success, m.Message)

@@ -3,6 +3,8 @@ package neuro
 import (
 	"context"
 	"slices"
+
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // A force is in flight from the moment it is sent until one of:
@@ -58,7 +60,7 @@ func (c *Client) forceInFlight() bool {
 }
 
 func (c *Client) forceWith(ctx context.Context, f ForceActions, queued bool) error {
-	if err := CheckForce(f, nil); err != nil {
+	if err := wire.CheckForce(f, nil); err != nil {
 		return err
 	}
 	if err := c.checkForceNames(f); err != nil {
@@ -74,7 +76,7 @@ func (c *Client) forceWith(ctx context.Context, f ForceActions, queued bool) err
 func (c *Client) checkForceNames(f ForceActions) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return CheckForce(f, c.reg.has)
+	return wire.CheckForce(f, c.reg.has)
 }
 
 // acquireForce takes the force slot for a force of names, waiting for it
@@ -149,7 +151,7 @@ func (c *Client) sendForce(ctx context.Context, slot *forceSlot, f ForceActions)
 	case conn == nil:
 		err = ErrNotConnected
 	default:
-		err = CheckForce(f, c.reg.has)
+		err = wire.CheckForce(f, c.reg.has)
 	}
 	if err != nil {
 		c.releaseForceLocked(slot)

@@ -12,6 +12,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/schema"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // This file is the one home of "every action gets exactly one result".
@@ -110,7 +112,7 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req ActionRequest) {
 		l.refuse(ctx, gen, req.ID, busyMessage(req.Name))
 		return
 	}
-	schema := e.schema
+	cs := e.schema
 	p := &pendingAction{l: l, id: req.ID, name: req.Name, gen: gen, ctx: ctx}
 	// Claim the id before checking the data, so that a duplicate arriving
 	// meanwhile cannot slip through; a failed check answers through p.
@@ -119,10 +121,10 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req ActionRequest) {
 	}
 	c.mu.Unlock()
 
-	if schema != nil {
-		if err := schema.Check(req.Data, req.HasData); err != nil {
+	if cs != nil {
+		if err := cs.Check(req.Data, req.HasData); err != nil {
 			msg := err.Error()
-			var de *DataError
+			var de *schema.DataError
 			if errors.As(err, &de) {
 				msg = de.Message
 			}
@@ -140,7 +142,7 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req ActionRequest) {
 
 // refuseMalformed answers an action frame the decoder rejected but whose
 // id it could read, with that id exactly as received.
-func (l *ledger) refuseMalformed(ctx context.Context, gen uint64, de *DecodeError) {
+func (l *ledger) refuseMalformed(ctx context.Context, gen uint64, de *wire.DecodeError) {
 	l.c.log.Warn("malformed action; answering a failed result", zap.String("id", de.ID), zap.Error(de))
 	l.refuse(ctx, gen, de.ID, fmt.Sprintf("malformed action message: field %s: %v", de.Field, de.Err))
 }
@@ -162,7 +164,7 @@ func (l *ledger) refuse(ctx context.Context, gen uint64, id, message string) {
 	if conn == nil {
 		return
 	}
-	if err := conn.Write(ctx, appendResult(nil, c.gameJSON, id, false, message)); err != nil {
+	if err := conn.Write(ctx, c.resultFrame(id, false, message)); err != nil {
 		c.log.Warn("sending a failed result failed", zap.String("id", id), zap.Error(err))
 	}
 }
@@ -276,7 +278,7 @@ func (p *pendingAction) Answered() bool {
 // the result was accepted but not sent because its connection has ended.
 func (p *pendingAction) send(ctx context.Context, success bool, message string) (dropped bool, err error) {
 	if !success && strings.TrimSpace(message) == "" {
-		return false, CheckResult(ActionResult{ID: p.id, Success: success, Message: message})
+		return false, wire.CheckResult(ActionResult{ID: p.id, Success: success, Message: message})
 	}
 	if p.Answered() { // no need to wait for the send lock
 		return false, p.alreadyAnswered()
@@ -308,7 +310,7 @@ func (p *pendingAction) send(ctx context.Context, success bool, message string) 
 	// current by the time Neuro sees the result.
 	c.resultSentLocked(p.name, success)
 	c.mu.Unlock()
-	return false, conn.Write(ctx, appendResult(nil, c.gameJSON, p.id, success, message))
+	return false, conn.Write(ctx, c.resultFrame(p.id, success, message))
 }
 
 func (p *pendingAction) alreadyAnswered() error {
@@ -323,7 +325,7 @@ func (p *pendingAction) alreadyAnswered() error {
 // received on a connection that has ended), and a *ValidationError for a
 // failure without a message.
 func (c *Client) SendResult(ctx context.Context, r ActionResult) error {
-	if err := CheckResult(r); err != nil {
+	if err := wire.CheckResult(r); err != nil {
 		return err
 	}
 	c.mu.Lock()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -56,7 +57,7 @@ func (s *fakeServer) read() {
 			s.err = err
 			return
 		}
-		game, m, err := DecodeGame(frame)
+		game, m, err := wire.DecodeGame(frame)
 		if err != nil {
 			s.t.Errorf("fake server: game sent an undecodable frame %s: %v", frame, err)
 			continue
@@ -95,7 +96,7 @@ func expect[T Message](s *fakeServer) T {
 // send sends a server message.
 func (s *fakeServer) send(m Message) {
 	s.t.Helper()
-	frame, err := EncodeServer(m)
+	frame, err := wire.EncodeServer(m)
 	if err != nil {
 		s.t.Fatalf("fake server: encode %T: %v", m, err)
 	}

@@ -3,6 +3,8 @@ package neuro
 import (
 	"reflect"
 	"slices"
+
+	"github.com/neurokit/neurokit/neuro/schema"
 )
 
 // registry is the set of actions the game has registered, in registration
@@ -18,7 +20,7 @@ type registry struct {
 // registered is one registered action.
 type registered struct {
 	action Action
-	schema *CompiledSchema
+	schema *schema.Compiled
 }
 
 func (r *registry) get(name string) (*registered, bool) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/neurokit/neurokit/neuro/schema"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"go.uber.org/zap"
 )
 
@@ -20,7 +22,7 @@ import (
 // the oldest message, dropped to make room.
 func (c *Client) SendContext(ctx context.Context, message string, silent bool) error {
 	m := Context{Message: message, Silent: silent}
-	if err := CheckContext(m); err != nil {
+	if err := wire.CheckContext(m); err != nil {
 		return err
 	}
 	if err := c.lock(ctx); err != nil {
@@ -90,19 +92,18 @@ func (c *Client) RegisterActions(ctx context.Context, actions ...Action) error {
 
 // prepare checks actions and compiles their schemas.
 func (c *Client) prepare(actions []Action) ([]*registered, error) {
-	warnings, err := CheckRegister(actions)
-	if err != nil {
+	if err := wire.CheckRegister(actions); err != nil {
 		return nil, err
-	}
-	for _, w := range warnings {
-		c.log.Warn("schema keyword poorly supported by Neuro",
-			zap.String("action", w.Action), zap.String("keyword", w.Keyword), zap.String("path", w.Path))
 	}
 	entries := make([]*registered, len(actions))
 	for i, a := range actions {
-		cs, err := CompileSchema(a) // its error names the action
+		for _, w := range schema.Warnings(a.Schema) {
+			c.log.Warn("schema keyword poorly supported by Neuro",
+				zap.String("action", a.Name), zap.String("keyword", w.Keyword), zap.String("path", w.Path))
+		}
+		cs, err := schema.Compile(a.Name, a.Schema) // its error names the action
 		if err != nil {
-			return nil, err
+			return nil, &ValidationError{Subject: fmt.Sprintf("schema of action %q", a.Name), Problem: "is not a valid JSON schema", Err: err}
 		}
 		entries[i] = &registered{action: a, schema: cs}
 	}

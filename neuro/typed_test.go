@@ -247,7 +247,7 @@ func TestDecode(t *testing.T) {
 		t.Errorf("Decode out of range = %+v, %v", m, err)
 	}
 	if de != nil && de.Type != reflect.TypeFor[Move]() {
-		t.Errorf("DecodeError.Type = %v", de.Type)
+		t.Errorf("wire.DecodeError.Type = %v", de.Type)
 	}
 	if _, err := neuro.Decode[Move](``); err == nil || !strings.Contains(err.Error(), "this action needs data") {
 		t.Errorf("Decode of no data = %v", err)

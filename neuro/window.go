@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // WindowSpec describes an action window: a moment where the game asks
@@ -69,10 +70,10 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 	}
 	f := spec.Force
 	f.ActionNames = specNames(specs)
-	if err := CheckForce(f, nil); err != nil {
+	if err := wire.CheckForce(f, nil); err != nil {
 		return WindowResult{}, err
 	}
-	if _, err := CheckRegister(actions); err != nil {
+	if err := wire.CheckRegister(actions); err != nil {
 		return WindowResult{}, err
 	}
 

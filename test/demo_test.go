@@ -14,6 +14,7 @@ import (
 	"github.com/neurokit/neurokit/internal/tictactoe"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // demoWire returns what the game of connection gameID exchanged with sim,
@@ -225,7 +226,7 @@ func TestDemoSurvivesSimulatorRestart(t *testing.T) {
 // and decoded from the wire compare equal.
 func demoJSON(t *testing.T, actions []neuro.Action) []byte {
 	t.Helper()
-	frame, err := neuro.EncodeGame("g", neuro.RegisterActions{Actions: actions})
+	frame, err := wire.EncodeGame("g", neuro.RegisterActions{Actions: actions})
 	if err != nil {
 		t.Fatal(err)
 	}

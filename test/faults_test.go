@@ -27,6 +27,7 @@ import (
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -432,7 +433,7 @@ func newFaultPeer(t *testing.T, read func() ([]byte, error), write func(bool, []
 				p.err = err
 				return
 			}
-			game, m, err := neuro.DecodeGame(frame)
+			game, m, err := wire.DecodeGame(frame)
 			if err != nil || game != "Fault Game" {
 				t.Errorf("the game sent a bad frame %.200q (game %q): %v", frame, game, err)
 				continue

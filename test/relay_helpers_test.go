@@ -17,6 +17,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/relay"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -130,7 +131,7 @@ var counterAction = neuro.Action{
 }
 
 func (c *counterGame) send(ctx context.Context, m neuro.Message) error {
-	frame, err := neuro.EncodeGame(c.name, m)
+	frame, err := wire.EncodeGame(c.name, m)
 	if err != nil {
 		return err
 	}
@@ -178,7 +179,7 @@ func (c *counterGame) awaitCount(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		m, err := neuro.DecodeServer(frame)
+		m, err := wire.DecodeServer(frame)
 		if err != nil {
 			return fmt.Errorf("bad frame %s: %w", frame, err)
 		}

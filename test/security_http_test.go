@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -32,7 +33,7 @@ func connectRawGame(t *testing.T, url string) *rawGame {
 	}
 	t.Cleanup(func() { _ = conn.CloseNow() })
 	g := &rawGame{t: t, conn: conn}
-	frame, _ := neuro.EncodeGame("Security Game", neuro.Startup{})
+	frame, _ := wire.EncodeGame("Security Game", neuro.Startup{})
 	if err := conn.Write(ctx, frame); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func (g *rawGame) nextFrame() string {
 
 func (g *rawGame) nextCommand() string {
 	g.t.Helper()
-	m, err := neuro.DecodeServer([]byte(g.nextFrame()))
+	m, err := wire.DecodeServer([]byte(g.nextFrame()))
 	if err != nil {
 		return ""
 	}

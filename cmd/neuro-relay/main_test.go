@@ -17,6 +17,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/relay"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -103,7 +104,7 @@ func TestRunRelaysAndShutsDown(t *testing.T) {
 		neuro.Startup{},
 		neuro.RegisterActions{Actions: []neuro.Action{{Name: "play", Description: "Play."}}},
 	} {
-		frame, _ := neuro.EncodeGame("Tic-tac-toe", m)
+		frame, _ := wire.EncodeGame("Tic-tac-toe", m)
 		if err := conn.Write(ctx, frame); err != nil {
 			t.Fatal(err)
 		}

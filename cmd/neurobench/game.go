@@ -9,6 +9,7 @@ import (
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // The game every phase uses: two actions, "play" without parameters and
@@ -87,10 +88,10 @@ func actionID(phase byte, i int) string {
 // result.
 func floorFrames() (action, result []byte, err error) {
 	id := actionID('b', 0)
-	if action, err = neuro.EncodeServer(neuro.ActionRequest{ID: id, Name: playAction.Name}); err != nil {
+	if action, err = wire.EncodeServer(neuro.ActionRequest{ID: id, Name: playAction.Name}); err != nil {
 		return nil, nil, err
 	}
-	if result, err = neuro.EncodeGame(gameName, neuro.ActionResult{ID: id, Success: true}); err != nil {
+	if result, err = wire.EncodeGame(gameName, neuro.ActionResult{ID: id, Success: true}); err != nil {
 		return nil, nil, err
 	}
 	return action, result, nil

@@ -70,7 +70,7 @@ func idlePhase(ctx context.Context, cfg config) (res idleResult, err error) {
 	res.BaselineCPUUsPerS = us(cpu1-cpu0) / baseline.Seconds()
 
 	g0 := countGoroutines()
-	w := sim.Watch()
+	w, wReg := sim.Watch(), sim.Watch() // the ack and the register may come in either order
 	var comp *neuro.Component
 	asSide(ctx, sideGame, func(ctx context.Context) { comp, err = startGame(ctx, gameName, hs.url) })
 	if err != nil {
@@ -81,11 +81,11 @@ func idlePhase(ctx context.Context, cfg config) (res idleResult, err error) {
 			err = serr
 		}
 	}()
-	// The simulator acknowledges the startup, then reads the register.
+	// The simulator acknowledges the startup and reads the register.
 	if _, err := w.WaitFor(ctx, server.IsSent("", neuro.CmdStartup)); err != nil {
 		return res, fmt.Errorf("idle: waiting for the acknowledgement: %w", err)
 	}
-	if _, err := w.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister)); err != nil {
+	if _, err := wReg.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister)); err != nil {
 		return res, fmt.Errorf("idle: waiting for the game: %w", err)
 	}
 	// Let the start-up's last work (the component raising

@@ -18,7 +18,7 @@
 //	a2  the same frames through transport/gorilla on both ends;
 //	b   SDK round trip: a neuro.Component in a manager.Manager answers
 //	    actions sent by a lean measurement server (gorilla.Accept +
-//	    neuro.EncodeServer/DecodeGame), one at a time;
+//	    wire.EncodeServer/DecodeGame), one at a time;
 //	b′  the same round trip sent by the simulator (server.Act);
 //	c   b with an action whose data is checked against a schema;
 //	d   b with 64 actions in flight (throughput);

@@ -12,6 +12,7 @@ import (
 	"github.com/neurokit/neurokit/internal/memconn"
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -124,7 +125,7 @@ func benchRoundTripAllocs(b *testing.B, fail func(error)) {
 	if err := c.Connect(ctx, "ws://memconn"); err != nil {
 		fail(err)
 	}
-	frame, err := neuro.EncodeServer(neuro.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: playAction.Name})
+	frame, err := wire.EncodeServer(neuro.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: playAction.Name})
 	if err != nil {
 		fail(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/relay"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -56,7 +57,7 @@ func dialCodecGame(ctx context.Context, url, name string, actions ...neuro.Actio
 }
 
 func (g *codecGame) send(ctx context.Context, m neuro.Message) error {
-	frame, err := neuro.EncodeGame(g.name, m)
+	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func (g *codecGame) loop() {
 			}
 			return
 		}
-		m, err := neuro.DecodeServer(frame)
+		m, err := wire.DecodeServer(frame)
 		if err != nil {
 			g.fail(err)
 			continue
@@ -206,10 +207,10 @@ func newRelayTripRig(ctx context.Context) (_ *relayTripRig, err error) {
 // tripFrames is an action frame for name, and the result frame a game
 // called game answers it with.
 func tripFrames(id, name, game string) (action, result []byte, err error) {
-	if action, err = neuro.EncodeServer(neuro.ActionRequest{ID: id, Name: name}); err != nil {
+	if action, err = wire.EncodeServer(neuro.ActionRequest{ID: id, Name: name}); err != nil {
 		return nil, nil, err
 	}
-	result, err = neuro.EncodeGame(game, neuro.ActionResult{ID: id, Success: true})
+	result, err = wire.EncodeGame(game, neuro.ActionResult{ID: id, Success: true})
 	return action, result, err
 }
 

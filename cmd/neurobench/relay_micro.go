@@ -7,6 +7,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/relay"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -117,7 +118,7 @@ func benchPipeRelayed(b *testing.B, fail func(error)) {
 	}()
 	ctx := context.Background()
 	for _, m := range []neuro.Message{neuro.Startup{}, neuro.RegisterActions{Actions: []neuro.Action{playAction}}} {
-		frame, err := neuro.EncodeGame(relayGameName, m)
+		frame, err := wire.EncodeGame(relayGameName, m)
 		if err != nil {
 			fail(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -17,8 +18,8 @@ import (
 // leanServer is the measurement server of phases a2, b, c and d: a
 // websocket endpoint built from gorilla.Accept (transport/gorilla, as the
 // simulator uses) that hands each connection to the phase, which encodes
-// actions with neuro.EncodeServer and decodes answers with
-// neuro.DecodeGame, and does nothing else. The simulator's own path (event
+// actions with wire.EncodeServer and decodes answers with
+// wire.DecodeGame, and does nothing else. The simulator's own path (event
 // log, per-game records, a goroutine hop to wake Act) is measured apart,
 // in b′.
 type leanServer struct {
@@ -126,7 +127,7 @@ type sdkResult struct {
 	Validated latency    `json:"validated"`
 	Pipe      throughput `json:"pipelined"`
 	// DecodeP50Us is the median time the measurement server spent in
-	// neuro.DecodeGame per answer of b: part of b, not of the game.
+	// wire.DecodeGame per answer of b: part of b, not of the game.
 	DecodeP50Us float64 `json:"server_decode_p50_us"`
 }
 
@@ -182,7 +183,7 @@ func (s *sdkRig) close() {
 func (s *sdkRig) trip(ctx context.Context, phase byte, name, data string, warmup int) tripFunc {
 	return func(i int) (time.Duration, error) {
 		id := actionID(phase, i)
-		frame, err := neuro.EncodeServer(neuro.ActionRequest{ID: id, Name: name, Data: data, HasData: data != ""})
+		frame, err := wire.EncodeServer(neuro.ActionRequest{ID: id, Name: name, Data: data, HasData: data != ""})
 		if err != nil {
 			return 0, err
 		}
@@ -216,7 +217,7 @@ func (s *sdkRig) pipelined(depth int) func(ctx context.Context, first, n int) er
 	return func(ctx context.Context, first, n int) error {
 		send := func(i int) error {
 			id := actionID('d', i)
-			frame, err := neuro.EncodeServer(neuro.ActionRequest{ID: id, Name: playAction.Name})
+			frame, err := wire.EncodeServer(neuro.ActionRequest{ID: id, Name: playAction.Name})
 			if err != nil {
 				return err
 			}
@@ -256,7 +257,7 @@ func awaitRegistered(ctx context.Context, conn transport.Conn, names ...string) 
 		if err != nil {
 			return fmt.Errorf("waiting for actions/register: %w", err)
 		}
-		_, m, err := neuro.DecodeGame(p)
+		_, m, err := wire.DecodeGame(p)
 		if err != nil {
 			return err
 		}
@@ -270,7 +271,7 @@ func awaitRegistered(ctx context.Context, conn transport.Conn, names ...string) 
 }
 
 func decodeResult(p []byte) (neuro.ActionResult, error) {
-	_, m, err := neuro.DecodeGame(p)
+	_, m, err := wire.DecodeGame(p)
 	if err != nil {
 		return neuro.ActionResult{}, err
 	}

@@ -70,10 +70,10 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// wire returns what game gameID exchanged with the simulator, one token
+// wireLog returns what game gameID exchanged with the simulator, one token
 // per message: startup, context, register, force, action (sent by Neuro),
 // result✓ / result✗, unregister, joined by spaces (with a trailing one).
-func wire(sim *server.Server, gameID string) string {
+func wireLog(sim *server.Server, gameID string) string {
 	var sb strings.Builder
 	for _, e := range sim.History() {
 		if e.GameID != gameID {
@@ -166,7 +166,7 @@ func TestRunMatch(t *testing.T) {
 		t.Errorf("closed with %d %q, want 1000 \"match over\"", code, reason)
 	}
 	sim := s.Simulator()
-	if w := wire(sim, "#1"); !matchOrder.MatchString(w) {
+	if w := wireLog(sim, "#1"); !matchOrder.MatchString(w) {
 		t.Errorf("messages out of order:\n%s", w)
 	}
 	if n := checkTurns(t, sim, "#1"); n != 0 {
@@ -201,7 +201,7 @@ func TestRunFlakyRetries(t *testing.T) {
 	}
 	s.WaitDisconnected()
 	sim := s.Simulator()
-	w := wire(sim, "#1")
+	w := wireLog(sim, "#1")
 	if !matchOrder.MatchString(w) {
 		t.Errorf("messages out of order:\n%s", w)
 	}
@@ -246,7 +246,7 @@ func TestRunTakenCell(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	s.WaitDisconnected()
-	w := wire(s.Simulator(), "#1")
+	w := wireLog(s.Simulator(), "#1")
 	if !matchOrder.MatchString(w) {
 		t.Errorf("messages out of order:\n%s", w)
 	}
@@ -334,7 +334,7 @@ func TestRunSurvivesDisconnect(t *testing.T) {
 	// Run returns once the game closed; wait until the simulator has read
 	// everything up to that close before looking at the wire.
 	s.WithGame("#2").WaitDisconnected()
-	first, second := wire(sim, "#1"), wire(sim, "#2")
+	first, second := wireLog(sim, "#1"), wireLog(sim, "#2")
 	if !regexp.MustCompile(`^startup context context register force action unregister result✓ context register force $`).MatchString(first) {
 		t.Errorf("first connection:\n%s", first)
 	}
@@ -398,7 +398,7 @@ func TestRunNeuroNeverMoves(t *testing.T) {
 	}
 	s.WaitDisconnected()
 	// Each window closed unregisters its action before the next opens.
-	if w := wire(s.Simulator(), "#1"); !regexp.MustCompile(`^startup context (context register force unregister ){3}$`).MatchString(w) {
+	if w := wireLog(s.Simulator(), "#1"); !regexp.MustCompile(`^startup context (context register force unregister ){3}$`).MatchString(w) {
 		t.Errorf("messages:\n%s", w)
 	}
 }
@@ -422,7 +422,7 @@ func TestRunCancelled(t *testing.T) {
 	if code, reason := s.WaitDisconnected(); code != 1001 || reason != "game closed" {
 		t.Errorf("closed with %d %q", code, reason)
 	}
-	if w := wire(s.Simulator(), "#1"); w != "startup context context register force unregister " {
+	if w := wireLog(s.Simulator(), "#1"); w != "startup context context register force unregister " {
 		t.Errorf("messages: %s", w)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -131,7 +132,7 @@ func closeText(code int, reason string) string {
 // describeGame summarises a game → Neuro frame in one line (without the
 // arrow), for example `actions/force "Your move." [play]`.
 func (t *transcript) describeGame(frame []byte) string {
-	_, m, err := neuro.DecodeGame(frame)
+	_, m, err := wire.DecodeGame(frame)
 	if err != nil {
 		return t.paint(styleRed, "malformed frame "+shorten(string(frame), maxDataRunes))
 	}
@@ -175,7 +176,7 @@ func (t *transcript) describeGame(frame []byte) string {
 // describeServer summarises a Neuro → game frame in one line (without the
 // arrow), for example `action play {"cell":5} #3`.
 func (t *transcript) describeServer(frame []byte) string {
-	m, err := neuro.DecodeServer(frame)
+	m, err := wire.DecodeServer(frame)
 	if err != nil {
 		return t.paint(styleRed, "malformed frame "+shorten(string(frame), maxDataRunes))
 	}

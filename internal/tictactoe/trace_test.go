@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -32,7 +33,7 @@ func TestDescribeGame(t *testing.T) {
 		{neuro.ShutdownReady{}, "shutdown/ready"},
 	}
 	for _, tt := range tests {
-		frame, err := neuro.EncodeGame("Tic-tac-toe", tt.m)
+		frame, err := wire.EncodeGame("Tic-tac-toe", tt.m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +60,7 @@ func TestDescribeServer(t *testing.T) {
 		{`{"command":"startup","data":{"session":{"sessionId":"s","characterId":"evil","displayName":"Evil Neuro"}}}`, "startup Evil Neuro"},
 		{`{"command":"shutdown/graceful","data":{"wants_shutdown":true}}`, "shutdown/graceful wants_shutdown=true"},
 		{`{"command":"shutdown/immediate"}`, "shutdown/immediate"},
-		{`{"command":"speech_finished","data":{"x":1}}`, `speech_finished {"x":1}`},
+		{`{"command":"future/command","data":{"x":1}}`, `future/command {"x":1}`},
 		{`{"command":"action","data":{"name":7}}`, `malformed frame {"command":"action","data":{"name":7}}`},
 	}
 	for _, tt := range tests {
@@ -98,11 +99,11 @@ func TestTraceDialer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startup, _ := neuro.EncodeGame("g", neuro.Startup{})
+	startup, _ := wire.EncodeGame("g", neuro.Startup{})
 	if err := conn.Write(ctx, startup); err != nil {
 		t.Fatal(err)
 	}
-	act, _ := neuro.EncodeServer(neuro.ActionRequest{ID: "1", Name: "play", Data: `{"cell":5}`, HasData: true})
+	act, _ := wire.EncodeServer(neuro.ActionRequest{ID: "1", Name: "play", Data: `{"cell":5}`, HasData: true})
 	if err := neuroEnd.Write(ctx, act); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +148,7 @@ func TestTraceQuiet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startup, _ := neuro.EncodeGame("g", neuro.Startup{})
+	startup, _ := wire.EncodeGame("g", neuro.Startup{})
 	_ = conn.Write(ctx, startup)
 	_ = conn.CloseNow()
 	if got := out.String(); got != "⇄ connected to ws://neuro\n" {

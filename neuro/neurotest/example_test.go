@@ -76,7 +76,7 @@ func ExampleNewServer() {
 	// context: A coin is about to be flipped.
 	// {"side": "heads"} → success true, "Heads! You win."
 	// {"side": "tails"} → success true, "Heads. You lose."
-	// {"side": "edge"} → success false, "\"side\" must be one of \"heads\", \"tails\""
+	// {"side": "edge"} → success false, "\"side\" must be one of \"heads\", \"tails\", not \"edge\""
 	// PASS
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/relay"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
 
@@ -61,7 +62,7 @@ func ExampleRelay_Run() {
 		neuro.Startup{},
 		neuro.RegisterActions{Actions: []neuro.Action{{Name: "play", Description: "Put your O in a free cell."}}},
 	} {
-		frame, _ := neuro.EncodeGame("Tic-tac-toe", m)
+		frame, _ := wire.EncodeGame("Tic-tac-toe", m)
 		_ = conn.Write(ctx, frame)
 	}
 

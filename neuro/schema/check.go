@@ -112,6 +112,16 @@ func (c *Compiled) sendHint() string {
 	return "send " + c.shape
 }
 
+// fullHint is sendHint with the shape spelled out even when there is an
+// example: after text that is not JSON at all, the model learns the
+// allowed values from it, not only one valid object.
+func (c *Compiled) fullHint() string {
+	if c.example != "" && c.shape != "" {
+		return "send " + c.shape + ", like " + c.example
+	}
+	return c.sendHint()
+}
+
 // checkParsedUnsafe is checkParsed without the recover.
 func (c *Compiled) checkParsedUnsafe(data, trimmed string) error {
 	if nestedTooDeeply(trimmed) {
@@ -122,7 +132,7 @@ func (c *Compiled) checkParsedUnsafe(data, trimmed string) error {
 	if err != nil {
 		// Say what to send as well as what was wrong: the model retries
 		// from this message alone.
-		return c.fail("the data is not valid JSON: "+syntaxProblem(data)+"; "+c.sendHint(), err)
+		return c.fail("the data is not valid JSON: "+syntaxProblem(data)+"; "+c.fullHint(), err)
 	}
 	if loc, num, found := outOfRangeNumber(v); found {
 		return c.fail(instanceName(v, loc)+" is out of range: "+truncateText(num, 40)+" ("+numberLimits+")", nil)

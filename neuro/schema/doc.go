@@ -17,7 +17,8 @@
 // succeed: `"cell" must be from 1 to 9, not 12`, `missing required
 // property "mark" (one of "x", "o")`, or, for text that is not JSON,
 // `the data is not valid JSON: unquoted text x at character 21; text
-// values need double quotes, like "x"; send an object like {"cell": 5,
+// values need double quotes, like "x"; send a JSON object with "cell" (an
+// integer from 1 to 9) and "mark" (one of "x", "o"), like {"cell": 5,
 // "mark": "x"}` (the example is derived from the schema and checked
 // against it). Neuro retries a forced action from that message alone.
 //

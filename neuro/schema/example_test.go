@@ -49,8 +49,8 @@ func ExampleCompiled_Check() {
 		}
 	}
 	// Output:
-	// the data is not valid JSON: unquoted text five at character 10; text values need double quotes, like "five"; send an object like {"cell": 5}
-	// the data is not valid JSON: a comma before } at character 11; remove the last comma; send an object like {"cell": 5}
+	// the data is not valid JSON: unquoted text five at character 10; text values need double quotes, like "five"; send a JSON object with "cell" (an integer from 1 to 9), like {"cell": 5}
+	// the data is not valid JSON: a comma before } at character 11; remove the last comma; send a JSON object with "cell" (an integer from 1 to 9), like {"cell": 5}
 	// this action needs data: a JSON object with "cell" (an integer from 1 to 9); for example {"cell": 5}
 }
 

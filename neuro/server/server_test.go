@@ -473,7 +473,9 @@ func TestGoAPI(t *testing.T) {
 		{func() error { return s.ReregisterAll(ctx, "Game") }, neuro.CmdReregisterAll},
 		{func() error { return s.ShutdownGraceful(ctx, "Game", true) }, neuro.CmdShutdownGraceful},
 		{func() error { return s.ShutdownImmediate(ctx, "Game") }, neuro.CmdShutdownImmediate},
-		{func() error { return s.SendRaw(ctx, "Game", []byte(`{"command":"speech_finished","data":{"isFinal":true}}`)) }, "speech_finished"},
+		{func() error {
+			return s.SendRaw(ctx, "Game", []byte(`{"command":"speech_finished","data":{"isFinal":true}}`))
+		}, "speech_finished"},
 	}
 	for _, st := range steps {
 		if err := st.do(); err != nil {
