@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/server/dashboard"
 )
 
 func main() {
@@ -36,15 +39,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	var (
 		wsAddr        = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
-		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for POST / and GET /state (empty: none)")
+		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for the dashboard (GET /), POST / and GET /state (empty: none)")
 		forceDelay    = fs.Duration("force-delay", server.DefaultForceDelay, "wait before answering (and retrying) a force")
 		seed          = fs.Int64("seed", 0, "seed for repeatable choices and data (default: random)")
 		retries       = fs.Int("retries", server.DefaultRetries, "retries of a force after failed results")
 		resultTimeout = fs.Duration("result-timeout", server.DefaultResultTimeout, "wait for an action/result before counting it failed")
 		errorRate     = fs.Float64("error-rate", 0, "`probability` (0..1) of sending deliberately invalid data for a force")
 		noReregister  = fs.Bool("no-reregister", false, "do not send actions/reregister_all when a game connects")
+		policy        = fs.String("policy", "random", "who answers forces: `random` (like the official mock) or manual (you, in the dashboard)")
+		opTimeout     = fs.Duration("operator-timeout", 0, "how long a force waits for the dashboard's operator before the random policy answers (0: no limit)")
+		dashHosts     hostList
 		logLevel      = zapcore.DebugLevel
 	)
+	fs.Var(&dashHosts, "dashboard-host", "a `host` name the dashboard also answers to, besides loopback (repeatable; anyone who reaches it drives the simulator)")
 	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message, info hides them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -64,6 +71,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("-result-timeout must be positive")
 	case *errorRate < 0 || *errorRate > 1:
 		return errors.New("-error-rate must be between 0 and 1")
+	case *policy != "random" && *policy != "manual":
+		return fmt.Errorf("-policy must be random or manual, not %q", *policy)
+	case *opTimeout < 0:
+		return errors.New("-operator-timeout must not be negative")
 	}
 
 	log := newLogger(stdout, logLevel)
@@ -76,28 +87,68 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		server.WithErrorRate(*errorRate),
 		server.WithReregisterOnConnect(!*noReregister),
 	}
+	policySeed := rand.Int64()
 	if flagSet(fs, "seed") {
 		opts = append(opts, server.WithSeed(*seed))
+		policySeed = *seed // the random policy chooses as it would alone
 	}
+	// The operator is always there, so that the dashboard can switch it
+	// on; -policy manual starts with it on.
+	op := dashboard.NewOperator(server.NewRandomPolicy(policySeed),
+		dashboard.OperatorEnabled(*policy == "manual"), dashboard.OperatorTimeout(*opTimeout))
+	opts = append(opts, server.WithPolicy(op))
 	s := server.New(opts...)
-	if err := s.Start(*wsAddr, *httpAddr); err != nil {
+	if err := s.Start(*wsAddr, ""); err != nil {
 		_ = s.Close()
 		return err
 	}
 	fields := []zap.Field{zap.String("websocket", s.URL())}
-	if a := s.HTTPAddr(); a != "" {
-		fields = append(fields, zap.String("http", "http://"+a))
+	var side *httpSide
+	if *httpAddr != "" {
+		d, err := dashboard.New(s, dashboard.WithLogger(log), dashboard.WithOperator(op),
+			dashboard.WithRetries(*retries), dashboard.WithAllowedHosts(dashHosts...))
+		if err == nil {
+			side, err = startHTTP(*httpAddr, s, d, log)
+		}
+		if err != nil {
+			_ = s.Close()
+			return err
+		}
+		fields = append(fields, zap.String("http", "http://"+side.ln.Addr().String()), zap.String("dashboard", side.dashboardURL()))
 	}
 	log.Info("neuro-server ready", fields...)
+	if side != nil {
+		log.Info("open the dashboard at " + side.dashboardURL())
+	}
 
 	<-ctx.Done()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	if side != nil {
+		if err := side.shutdown(sctx); err != nil {
+			log.Warn("http shutdown was not clean", zap.Error(err))
+		}
+	}
 	if err := s.Shutdown(sctx); err != nil {
 		log.Warn("shutdown was not clean", zap.Error(err))
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// hostList is a repeatable flag; a value may also list hosts separated
+// by commas.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	for _, host := range strings.Split(v, ",") {
+		if host = strings.TrimSpace(host); host != "" {
+			*h = append(*h, host)
+		}
+	}
 	return nil
 }
 
