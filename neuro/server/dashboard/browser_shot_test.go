@@ -3,6 +3,7 @@ package dashboard
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -11,8 +12,9 @@ import (
 	"github.com/neurokit/neurokit/neuro/server"
 )
 
-// TestBrowserScreenshot builds a small scene (three games, one force
-// waiting for the operator, a warning, some traffic) and checks that the
+// TestBrowserScreenshot builds a small scene (four games, one gone, a
+// force waiting for the operator, a pending action, a warning, some
+// traffic) and checks that the
 // page shows it. With NEUROKIT_SCREENSHOT=1 it writes docs/dashboard.png.
 func TestBrowserScreenshot(t *testing.T) {
 	b := newBrowser(t)
@@ -32,9 +34,15 @@ func TestBrowserScreenshot(t *testing.T) {
 		}},
 	})
 	gone := pipeGame(t, e.s, "Inscryption", nil)
+	slow := pipeGame(t, e.s, "Slowpoke", testActions)
+	slow.answer = nil // never answers: its action stays pending
 	waitRegistered(t, e.s, "Tic Tac Toe", 2)
 	waitRegistered(t, e.s, "Buckshot Roulette", 2)
+	waitRegistered(t, e.s, "Slowpoke", 2)
 	_ = gone.conn.Close(1000, "bye")
+	if _, err := e.s.SendAction(ctx, "Slowpoke", "play", `{"cell":2}`); err != nil {
+		t.Fatal(err)
+	}
 
 	ttt.send(neuro.Context{Message: "The board is empty. You play X.", Silent: true})
 	ttt.send(neuro.Context{Message: "Your opponent played in cell 5."})
@@ -55,8 +63,14 @@ func TestBrowserScreenshot(t *testing.T) {
 	b.click(`.game-row[data-id="#1"]`)
 	b.click(`.tab[data-tab="messages"]`)
 	b.waitJS("the messages", `document.querySelectorAll('#log .log-row').length >= 8`)
-	b.click(`#log .log-row.sent`)
-	b.waitJS("the frame", `document.querySelector('#log-detail pre') !== null`)
+	eval[any](b, `[...document.querySelectorAll('#log .log-row')].find((r) => r.querySelector('.c').textContent === 'action').click()`)
+	b.waitJS("the frame", `document.querySelector('#log-detail').textContent.includes('data (the JSON string, decoded)')`)
+	if n := eval[int](b, `document.querySelectorAll('#game-list .game-row').length`); n != 4 {
+		t.Errorf("%d games listed, want 4", n)
+	}
+	if text := eval[string](b, `document.querySelector('#game-list').textContent`); !strings.Contains(text, "1 pending") || !strings.Contains(text, "1 warning") {
+		t.Errorf("game list %q lacks the pending action or the warning", text)
+	}
 	b.requireCleanConsole()
 
 	if os.Getenv("NEUROKIT_SCREENSHOT") != "1" {

@@ -127,10 +127,15 @@ func TestBrowserOperator(t *testing.T) {
 	b.waitJS("the prompt gone", `document.querySelector('#operator-panel').hidden`)
 
 	// Turned off in the page, the next force is answered by the fallback.
+	changed := op.changes()
 	b.click("#operator-toggle")
-	b.waitJS("the switch off", `!document.querySelector('#operator-toggle').checked`)
-	if op.Enabled() {
-		t.Fatal("the page's switch did not turn the operator off")
+	for op.Enabled() {
+		select {
+		case <-changed:
+			changed = op.changes()
+		case <-ctx.Done():
+			t.Fatal("the page's switch did not turn the operator off")
+		}
 	}
 	g.send(neuro.ForceActions{Query: "Again", ActionNames: []string{"pass"}})
 	if a := g.nextAction(ctx); a.Name != "pass" {

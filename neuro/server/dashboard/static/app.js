@@ -35,6 +35,7 @@ const app = {
     if (this.selected === id) return;
     this.selected = id;
     this.games.detail = null;
+    this.games.list.invalidate(); // the selection moved
     this.games.renderList();
     this.games.renderHead();
     this.games.renderOverview();

@@ -8,7 +8,8 @@ export class Controls {
   constructor(app) {
     this.app = app;
     this.actions = [];
-    this.awaiting = new Map(); // action id → true, until its result shows
+    this.awaiting = new Set(); // ids of actions sent from the form
+    this.recent = new Map(); // the latest results by id: one may come before the send returns
     this.editor = new Editor($('#send-data'), $('#send-validation'), $('#send-invalid'), () => this.updateButton());
     $('#send-action').addEventListener('change', () => this.choose($('#send-action').value, true));
     $('#send-generate').addEventListener('click', () => this.generate());
@@ -118,8 +119,9 @@ export class Controls {
     if (!this.app.selected || !this.action(name) || !this.editor.sendable()) return;
     try {
       const r = await post('action', { game: this.app.selected, name, ...this.editor.payload() });
-      this.awaiting.set(r.id, true);
+      this.awaiting.add(r.id);
       this.result(`Sent ${name} (${r.id}); waiting for the game's result…`, null);
+      if (this.recent.has(r.id)) this.onEvent(this.recent.get(r.id));
     } catch (e) {
       this.result(e.message, false);
     }
@@ -127,7 +129,10 @@ export class Controls {
 
   // onEvent shows the result of an action sent from the form.
   onEvent(e) {
-    if (e.kind !== 'result' || !this.awaiting.has(e.result.id)) return;
+    if (e.kind !== 'result') return;
+    this.recent.set(e.result.id, e);
+    if (this.recent.size > 500) this.recent.delete(this.recent.keys().next().value);
+    if (!this.awaiting.has(e.result.id)) return;
     this.awaiting.delete(e.result.id);
     const r = e.result;
     const how = r.timedOut ? 'no result in time' : r.success ? 'success' : 'failure';

@@ -13,7 +13,7 @@ export class Games {
     this.summaries = [];
     this.byId = new Map();
     this.detail = null;
-    this.list = new VList($('#game-list'), 46, (g) => this.row(g));
+    this.list = new VList($('#game-list'), 46, (g) => this.row(g), (a, b) => a.id === b.id && JSON.stringify(a) === JSON.stringify(b));
     this.list.follow = false;
     $('#game-filter').addEventListener('input', () => this.renderList());
   }

@@ -37,6 +37,7 @@ export class Log {
     this.skipped = 0;
     this.current = null;
     this.showSkipped();
+    this.list.invalidate();
     this.refilter();
     this.showDetail(null);
   }
@@ -122,7 +123,7 @@ export class Log {
     el.addEventListener('click', () => {
       this.current = e;
       this.showDetail(e);
-      this.list.schedule();
+      this.list.invalidate();
     });
     return el;
   }
