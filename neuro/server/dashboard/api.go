@@ -66,7 +66,7 @@ func (d *Dashboard) summary() []byte {
 	return data
 }
 
-// stateJSON is the answer of GET api/state and the "games" stream event.
+// stateJSON is the answer of GET api/state and the "state" stream event.
 func (d *Dashboard) stateJSON() []byte {
 	body := struct {
 		Session  any             `json:"session"`

@@ -3,8 +3,6 @@ package dashboard
 import (
 	"context"
 	"testing"
-
-	"github.com/neurokit/neurokit/neuro/server"
 )
 
 // BenchmarkRoundTrip measures the simulator's action round trips (Act:
@@ -51,5 +49,3 @@ func BenchmarkRoundTrip(b *testing.B) {
 		})
 	}
 }
-
-var _ = server.EventSent

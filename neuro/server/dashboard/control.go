@@ -50,6 +50,19 @@ func findAction(actions []neuro.Action, name string) (neuro.Action, bool) {
 	return neuro.Action{}, false
 }
 
+// lookup finds the action name among those game registered (registered
+// false when it is not there). It answers the error itself, and returns
+// ok false, when there is no such game.
+func (d *Dashboard) lookup(w http.ResponseWriter, game, name string) (a neuro.Action, registered, ok bool) {
+	actions, err := d.s.Registry(game)
+	if err != nil {
+		writeServerError(w, err)
+		return neuro.Action{}, false, false
+	}
+	a, registered = findAction(actions, name)
+	return a, registered, true
+}
+
 func (d *Dashboard) callCtx(r *http.Request) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(r.Context(), d.cfg.requestTimeout)
 }
@@ -64,13 +77,11 @@ func (d *Dashboard) handleGenerate(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	actions, err := d.s.Registry(req.Game)
-	if err != nil {
-		writeServerError(w, err)
+	a, registered, ok := d.lookup(w, req.Game, req.Action)
+	if !ok {
 		return
 	}
-	a, ok := findAction(actions, req.Action)
-	if !ok {
+	if !registered {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("game %s has no action %q registered", req.Game, req.Action))
 		return
 	}
@@ -103,12 +114,10 @@ func (d *Dashboard) handleAction(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	actions, err := d.s.Registry(req.Game)
-	if err != nil {
-		writeServerError(w, err)
+	a, registered, ok := d.lookup(w, req.Game, req.Name)
+	if !ok {
 		return
 	}
-	a, registered := findAction(actions, req.Name)
 	if err := req.check(a, registered); err != nil {
 		writeError(w, http.StatusUnprocessableEntity, err.Error())
 		return

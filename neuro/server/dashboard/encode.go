@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/neurokit/neurokit/neuro/server"
 )
@@ -17,8 +16,7 @@ import (
 //
 // "frame" is the raw frame as a string (whatever the game sent, valid
 // JSON or not); "error", "warning", "result" and "forceDone" appear when
-// set. Hot kinds (frames) are written by hand; the rare structured ones
-// through encoding/json.
+// set.
 func appendEvent(b []byte, e server.Event) []byte {
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendUint(b, e.Seq, 10)
@@ -63,55 +61,13 @@ func appendField[T any](b []byte, name string, v *T) []byte {
 	return append(b, j...)
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
-// line separators and '<', '>', '&' are escaped like encoding/json does,
-// so a line is safe in any context and never holds a raw newline.
+// appendString appends s as a JSON string, as encoding/json writes it:
+// invalid UTF-8 becomes U+FFFD; control characters, '<', '>', '&' and the
+// line separators are escaped, so a line never holds a raw newline.
 func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
+	j, err := json.Marshal(s)
+	if err != nil { // a string always marshals
+		return append(b, `""`...)
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, j...)
 }

@@ -42,6 +42,9 @@ func (d *Dashboard) handleStream(w http.ResponseWriter, r *http.Request) {
 	} else if !r.URL.Query().Has("after") {
 		after = d.s.LastSeq()
 	}
+	// A position from a previous run of the simulator would wait for
+	// events that were already numbered: start from now instead.
+	after = min(after, d.s.LastSeq())
 	ok, why := d.enterStream()
 	if !ok {
 		writeError(w, http.StatusServiceUnavailable, why)
