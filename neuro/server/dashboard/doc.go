@@ -29,13 +29,22 @@
 //
 // # Live updates
 //
-// The page reads server-sent events (see handleStream). Each stream reads
-// the simulator's bounded event history at its own pace through a
+// The page reads server-sent events from GET /dashboard/api/stream:
+// "events" (a batch of events, each as one line of an export), "state"
+// (the games' summaries) and "operator" (the forces waiting). Each stream
+// reads the simulator's bounded event history at its own pace through a
 // Watcher, writes at most once per flush interval and at most a batch of
 // events per write (skipping, and counting, the oldest beyond it), and is
 // dropped when a write stalls; at most WithMaxClients streams are open.
 // A slow tab therefore costs the simulator nothing but the copy of the
 // events it reads.
+//
+// # Routes
+//
+// GET / (the page), GET /dashboard/static/… (its files), and the JSON API
+// under /dashboard/api/: GET state, game?id=, history?after=&limit=,
+// export (JSON Lines), stream; POST generate, action, send, disconnect,
+// operator, operator/answer (bodies are JSON objects; see the handlers).
 //
 // # Security
 //
