@@ -20,8 +20,13 @@ import (
 // its page (which is GET /): static files and its JSON API.
 const PathPrefix = "/dashboard/"
 
-//go:embed static
-var staticFiles embed.FS
+// The page (a template: it gets the token) and its files.
+var (
+	//go:embed index.html
+	pageTemplate string
+	//go:embed static
+	staticFiles embed.FS
+)
 
 // Dashboard serves the simulator's browser page and the API behind it. It
 // uses only the exported API of *server.Server. All methods are safe for
@@ -87,7 +92,7 @@ func New(s *server.Server, opts ...Option) (*Dashboard, error) {
 }
 
 func renderPage(token string) ([]byte, error) {
-	t, err := template.ParseFS(staticFiles, "static/index.html")
+	t, err := template.New("page").Parse(pageTemplate)
 	if err != nil {
 		return nil, err
 	}
