@@ -65,8 +65,13 @@ func TestBrowserManyGames(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll('#log .log-row').length`); n == 0 || n > 200 {
 		t.Errorf("%d log rows in the DOM: the log is not virtual", n)
 	}
-	// The page follows the tail; scrolled to the top it shows the first
-	// event.
+	// The page follows the tail (once the list is laid out: rows are 24px
+	// high); scrolled to the top it shows the first event.
+	b.waitJS("the tail shown", `(() => {
+		const l = document.querySelector('#log');
+		return l.querySelector('.vlist-spacer').style.height === '`+fmt.Sprint(total*24)+`px' && l.scrollTop > 0 &&
+			[...l.querySelectorAll('.log-row')].some((r) => r.dataset.seq === '`+fmt.Sprint(total)+`');
+	})()`)
 	eval[any](b, `document.querySelector('#log').scrollTop = 0`)
 	b.waitJS("the first event", `document.querySelector('#log .log-row')?.dataset.seq === '1'`)
 
