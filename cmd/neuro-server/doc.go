@@ -1,17 +1,25 @@
 // Command neuro-server runs the neurokit Neuro simulator standalone, as a
 // drop-in for the official mock server: games connect to the websocket
-// address (default 127.0.0.1:8000), and the HTTP address (default
-// 127.0.0.1:1337) takes POST / (Content-Type: application/json) to send
-// any JSON message to every game and GET /state for a snapshot.
-// Connections and findings are logged at the default level, info;
-// -log-level debug adds every message in both directions, one line each,
-// cut to 512 bytes. SIGINT or SIGTERM shuts it down cleanly (exit 0).
+// address (default 127.0.0.1:8000). The HTTP address (default
+// 127.0.0.1:1337) serves the dashboard at GET / (the simulator in the
+// browser: games, actions, context, messages, findings, controls; its URL
+// is printed on start), takes POST / (Content-Type: application/json) to
+// send any JSON message to every game and answers GET /state with a
+// snapshot. Connections and findings are logged at the default level,
+// info; -log-level debug adds every message in both directions, one line
+// each, cut to 512 bytes. SIGINT or SIGTERM shuts it down cleanly (exit 0).
+//
+// Forces are answered by a random listed action with generated data, like
+// the official mock, or, with -policy manual (or the dashboard's operator
+// switch), by you in the dashboard; -operator-timeout hands a force you
+// leave waiting to the random policy.
 //
 // Both ports answer only loopback Host names when they listen on
-// loopback, and the HTTP API refuses cross-origin requests; game
-// websockets are accepted from non-browser clients and from pages on
-// loopback origins (a local web build of a game). -allow-host and
-// -allow-origin widen this, for a LAN or a hosted web build.
+// loopback, and the HTTP API and the dashboard refuse cross-origin
+// requests; game websockets are accepted from non-browser clients and
+// from pages on loopback origins (a local web build of a game).
+// -allow-host, -dashboard-host and -allow-origin widen this, for a LAN or
+// a hosted web build.
 //
 // Usage:
 //
@@ -20,5 +28,6 @@
 //	             [-result-timeout 20s] [-error-rate 0] [-no-reregister]
 //	             [-allow-host names] [-allow-origin origins]
 //	             [-http-read-timeout 30s] [-max-actions 1000]
-//	             [-log-level info]
+//	             [-policy random|manual] [-operator-timeout 0]
+//	             [-dashboard-host NAME]... [-log-level info]
 package main

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/server/dashboard"
 )
 
 func main() {
@@ -37,7 +39,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	var (
 		wsAddr        = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
-		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for POST / and GET /state (empty: none)")
+		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for the dashboard (GET /), POST / and GET /state (empty: none)")
 		forceDelay    = fs.Duration("force-delay", server.DefaultForceDelay, "wait before answering (and retrying) a force")
 		seed          = fs.Int64("seed", 0, "seed for repeatable choices and data (default: random)")
 		retries       = fs.Int("retries", server.DefaultRetries, "retries of a force after failed results")
@@ -50,8 +52,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			"(e.g. https://mygame.example), or * for any; by default only loopback origins and non-browser clients")
 		readTimeout = fs.Duration("http-read-timeout", server.DefaultHTTPReadTimeout, "longest time an HTTP request (headers and body) may take to arrive")
 		maxActions  = fs.Int("max-actions", server.DefaultMaxActions, "most actions one game may have registered")
+		policy      = fs.String("policy", "random", "who answers forces: `random` (like the official mock) or manual (you, in the dashboard)")
+		opTimeout   = fs.Duration("operator-timeout", 0, "how long a force waits for the dashboard's operator before the random policy answers (0: no limit)")
+		dashHosts   hostList
 		logLevel    = zapcore.InfoLevel
 	)
+	fs.Var(&dashHosts, "dashboard-host", "a `host` name the dashboard also answers to, besides loopback and -allow-host (repeatable; anyone who reaches it drives the simulator)")
 	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message (cut to 512 bytes), info hides them (default info)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,6 +81,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("-http-read-timeout must be positive")
 	case *maxActions <= 0:
 		return errors.New("-max-actions must be positive")
+	case *policy != "random" && *policy != "manual":
+		return fmt.Errorf("-policy must be random or manual, not %q", *policy)
+	case *opTimeout < 0:
+		return errors.New("-operator-timeout must not be negative")
 	}
 
 	log := newLogger(stdout, logLevel)
@@ -91,24 +101,49 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		server.WithAllowedHosts(splitList(*allowHosts)...),
 		server.WithAllowedOrigins(splitList(*allowOrigins)...),
 	}
+	policySeed := rand.Int64()
 	if flagSet(fs, "seed") {
 		opts = append(opts, server.WithSeed(*seed))
+		policySeed = *seed // the random policy chooses as it would alone
 	}
+	// The operator is always there, so that the dashboard can switch it
+	// on; -policy manual starts with it on.
+	op := dashboard.NewOperator(server.NewRandomPolicy(policySeed),
+		dashboard.OperatorEnabled(*policy == "manual"), dashboard.OperatorTimeout(*opTimeout))
+	opts = append(opts, server.WithPolicy(op))
 	s := server.New(opts...)
-	if err := s.Start(*wsAddr, *httpAddr); err != nil {
+	if err := s.Start(*wsAddr, ""); err != nil {
 		_ = s.Close()
 		return err
 	}
 	fields := []zap.Field{zap.String("websocket", s.URL())}
-	if a := s.HTTPAddr(); a != "" {
-		fields = append(fields, zap.String("http", "http://"+a))
+	var side *httpSide
+	if *httpAddr != "" {
+		d, err := dashboard.New(s, dashboard.WithLogger(log), dashboard.WithOperator(op),
+			dashboard.WithRetries(*retries), dashboard.WithAllowedHosts(append(splitList(*allowHosts), dashHosts...)...))
+		if err == nil {
+			side, err = startHTTP(*httpAddr, *readTimeout, s, d, log)
+		}
+		if err != nil {
+			_ = s.Close()
+			return err
+		}
+		fields = append(fields, zap.String("http", "http://"+side.ln.Addr().String()), zap.String("dashboard", side.dashboardURL()))
 	}
 	log.Info("neuro-server ready", fields...)
+	if side != nil {
+		log.Info("open the dashboard at " + side.dashboardURL())
+	}
 
 	<-ctx.Done()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	if side != nil {
+		if err := side.shutdown(sctx); err != nil {
+			log.Warn("http shutdown was not clean", zap.Error(err))
+		}
+	}
 	if err := s.Shutdown(sctx); err != nil {
 		log.Warn("shutdown was not clean", zap.Error(err))
 	}
@@ -125,6 +160,21 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// hostList is a repeatable flag; a value may also list hosts separated
+// by commas.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	for _, host := range strings.Split(v, ",") {
+		if host = strings.TrimSpace(host); host != "" {
+			*h = append(*h, host)
+		}
+	}
+	return nil
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

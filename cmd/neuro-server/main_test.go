@@ -174,6 +174,8 @@ func TestRunRejectsBadInput(t *testing.T) {
 		{"extra"},
 		{"-ws-addr", busy.Addr().String(), "-http-addr", ""},
 		{"-ws-addr", "127.0.0.1:0", "-http-addr", busy.Addr().String()},
+		{"-policy", "clever"},
+		{"-operator-timeout", "-1s"},
 	}
 	for _, args := range cases {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -190,7 +192,8 @@ func TestRunHelp(t *testing.T) {
 		t.Fatalf("run -h = %v", err)
 	}
 	for _, f := range []string{"-ws-addr", "-http-addr", "-force-delay", "-seed", "-retries", "-result-timeout", "-error-rate",
-		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions"} {
+		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions",
+		"-policy", "-operator-timeout", "-dashboard-host"} {
 		if !strings.Contains(out.String(), f) {
 			t.Fatalf("usage lacks %s:\n%s", f, out.String())
 		}
