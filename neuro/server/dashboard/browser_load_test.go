@@ -55,6 +55,8 @@ func TestBrowserManyGames(t *testing.T) {
 
 	b.open(e)
 	b.waitJS("every game", `document.querySelector('#game-count').textContent === '100 connected of 100'`)
+	// The count can update a frame before the list lays its rows out.
+	b.waitJS("game rows laid out", `document.querySelectorAll('#game-list .game-row').length > 0`)
 	if n := eval[int](b, `document.querySelectorAll('#game-list .game-row').length`); n == 0 || n >= games {
 		t.Errorf("%d game rows in the DOM: the list is not virtual", n)
 	}
