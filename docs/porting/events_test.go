@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
@@ -117,47 +115,30 @@ func (s *Status) show(_ context.Context, ev manager.Event) error {
 }
 
 // newEventsGame connects a game with a Saver and a Status, and stops it
-// when the test ends. It returns the component's logger's messages too.
-func newEventsGame(t *testing.T, s *neurotest.Server, savePath string) (*neuro.Component, <-chan string) {
+// when the test ends. The component logs to the same log as Status, so
+// that its errors (a failed save) can be waited for.
+func newEventsGame(t *testing.T, s *neurotest.Server, savePath string) (*neuro.Component, *testLog) {
 	t.Helper()
-	messages := make(chan string, 256)
-	core, _ := observer.New(zapcore.InfoLevel)
-	log := zap.New(core, zap.Hooks(func(e zapcore.Entry) error {
-		select {
-		case messages <- e.Message:
-		default:
-			t.Errorf("too many log entries; dropped %q", e.Message)
-		}
-		return nil
-	}))
-	// The component's own errors (a failed save) reach the same channel.
-	n, err := neuro.NewComponent("My Game", neuro.WithLogger(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := n.Stop(context.Background(), 0, ""); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
+	log := newTestLog(t)
+	n := newComponent(t, neuro.WithLogger(log.Logger))
 	game := manager.New("game")
 	if err := game.AddAll(n, NewSaver(n, &Game{score: 7}, savePath),
-		&Status{Base: manager.NewBase("status"), log: log}); err != nil {
+		&Status{Base: manager.NewBase("status"), log: log.Logger}); err != nil {
 		t.Fatal(err)
 	}
 	if err := n.Connect(ctxT(t), s.URL()); err != nil {
 		t.Fatal(err)
 	}
 	s.WaitStartup() // the simulator knows the game: it can send to it
-	return n, messages
+	return n, log
 }
 
 func TestSaverGraceful(t *testing.T) {
 	s := neurotest.NewServer(t)
 	path := filepath.Join(t.TempDir(), "save.json")
-	_, messages := newEventsGame(t, s, path)
-	waitLog(t, messages, "connected")
-	waitLog(t, messages, "playing with")
+	_, log := newEventsGame(t, s, path)
+	log.wait(t, "connected")
+	log.wait(t, "playing with")
 
 	s.ShutdownGraceful(false) // a cancel: nothing is sent
 	barrier(t, s)
@@ -194,9 +175,9 @@ func TestSaverImmediate(t *testing.T) {
 func TestSaverFails(t *testing.T) {
 	s := neurotest.NewServer(t)
 	path := filepath.Join(t.TempDir(), "no such dir", "save.json")
-	n, messages := newEventsGame(t, s, path)
+	n, log := newEventsGame(t, s, path)
 	s.ShutdownGraceful(true)
-	waitLog(t, messages, "event handler failed")
+	log.wait(t, "event handler failed")
 	if err := n.Stop(ctxT(t), 0, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -207,12 +188,12 @@ func TestSaverFails(t *testing.T) {
 
 func TestStatusDisconnected(t *testing.T) {
 	s := neurotest.NewServer(t)
-	n, messages := newEventsGame(t, s, filepath.Join(t.TempDir(), "save.json"))
-	waitLog(t, messages, "connected")
+	n, log := newEventsGame(t, s, filepath.Join(t.TempDir(), "save.json"))
+	log.wait(t, "connected")
 	if err := n.Stop(ctxT(t), 0, "bye"); err != nil {
 		t.Fatal(err)
 	}
-	waitLog(t, messages, "disconnected")
+	log.wait(t, "disconnected")
 }
 
 // With no handler for a shutdown request, the component answers

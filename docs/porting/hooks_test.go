@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/neurokit/neurokit/events"
@@ -71,58 +70,16 @@ func connectLobby(ctx context.Context, n *neuro.Component, url string, log *zap.
 	return n.Connect(ctx, url)
 }
 
-// newLobbyTest returns a component stopped when the test ends, a logger,
-// what it logged, and a channel of the messages it logs, for waiting.
-func newLobbyTest(t *testing.T) (*neuro.Component, *zap.Logger, *observer.ObservedLogs, <-chan string) {
-	t.Helper()
-	n, err := neuro.NewComponent("My Game")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := n.Stop(context.Background(), 0, ""); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
-	core, logs := observer.New(zapcore.InfoLevel)
-	messages := make(chan string, 16)
-	log := zap.New(core, zap.Hooks(func(e zapcore.Entry) error {
-		select {
-		case messages <- e.Message:
-		default:
-			t.Errorf("too many log entries; dropped %q", e.Message)
-		}
-		return nil
-	}))
-	return n, log, logs, messages
-}
-
-// waitLog waits until message is logged.
-func waitLog(t *testing.T, messages <-chan string, message string) {
-	t.Helper()
-	ctx := ctxT(t)
-	for {
-		select {
-		case m := <-messages:
-			if m == message {
-				return
-			}
-		case <-ctx.Done():
-			t.Fatalf("%q was not logged", message)
-		}
-	}
-}
-
 func TestLobbyConnected(t *testing.T) {
 	s := neurotest.NewServer(t)
-	n, log, _, messages := newLobbyTest(t)
-	if err := connectLobby(ctxT(t), n, s.URL(), log); err != nil {
+	n, log := newComponent(t), newTestLog(t)
+	if err := connectLobby(ctxT(t), n, s.URL(), log.Logger); err != nil {
 		t.Fatal(err)
 	}
 	if c := s.WaitForContext("Game is ready!"); !c.Silent {
 		t.Errorf("context %+v is not silent", c)
 	}
-	waitLog(t, messages, "connected to Neuro")
+	log.wait(t, "connected to Neuro")
 	// The hook ran after startup, and did not send another one.
 	cmds := received(s)
 	if count(cmds, neuro.CmdStartup) != 1 || cmds[0] != neuro.CmdStartup {
@@ -132,18 +89,18 @@ func TestLobbyConnected(t *testing.T) {
 }
 
 func TestLobbyConnectFailed(t *testing.T) {
-	n, log, logs, messages := newLobbyTest(t)
+	n, log := newComponent(t), newTestLog(t)
 	url := deadURL(t)
-	if err := connectLobby(ctxT(t), n, url, log); err == nil {
+	if err := connectLobby(ctxT(t), n, url, log.Logger); err == nil {
 		t.Fatal("connectLobby connected to a closed port")
 	}
-	waitLog(t, messages, "could not connect to Neuro")
-	failed := logs.FilterMessage("could not connect to Neuro").All()
+	log.wait(t, "could not connect to Neuro")
+	failed := log.logs.FilterMessage("could not connect to Neuro").All()
 	fields := failed[0].ContextMap()
 	if fields["url"] != url || fields["attempts"] != int64(1) {
 		t.Errorf("log fields %v, want url %s and 1 attempt", fields, url)
 	}
-	if slices.ContainsFunc(logs.All(), func(e observer.LoggedEntry) bool { return e.Message == "connected to Neuro" }) {
+	if slices.ContainsFunc(log.logs.All(), func(e observer.LoggedEntry) bool { return e.Message == "connected to Neuro" }) {
 		t.Error("the connected hook ran without a connection")
 	}
 }

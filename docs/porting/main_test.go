@@ -6,7 +6,11 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
 	"github.com/neurokit/neurokit/neuro/server"
 )
@@ -47,4 +51,58 @@ func count(cmds []string, cmd string) int {
 		}
 	}
 	return n
+}
+
+// newComponent returns a Neuro component for "My Game", stopped when the
+// test ends.
+func newComponent(t *testing.T, opts ...neuro.Option) *neuro.Component {
+	t.Helper()
+	n, err := neuro.NewComponent("My Game", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := n.Stop(context.Background(), 0, ""); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	return n
+}
+
+// testLog is a logger for the code under test: it keeps what it logged
+// at info level and above, and lets the test wait for a message.
+type testLog struct {
+	*zap.Logger
+	logs     *observer.ObservedLogs
+	messages chan string
+}
+
+func newTestLog(t *testing.T) *testLog {
+	core, logs := observer.New(zapcore.InfoLevel)
+	l := &testLog{logs: logs, messages: make(chan string, 256)}
+	l.Logger = zap.New(core, zap.Hooks(func(e zapcore.Entry) error {
+		select {
+		case l.messages <- e.Message:
+		default:
+			t.Errorf("too many log entries; dropped %q", e.Message)
+		}
+		return nil
+	}))
+	return l
+}
+
+// wait waits until message is logged.
+func (l *testLog) wait(t *testing.T, message string) {
+	t.Helper()
+	ctx := ctxT(t)
+	for {
+		select {
+		case m := <-l.messages:
+			if m == message {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatalf("%q was not logged", message)
+		}
+	}
 }

@@ -68,19 +68,10 @@ func (d *disconnects) next(t *testing.T) events.DisconnectedData {
 // recorder of its disconnections, and stops it when the test ends.
 func newStopGame(t *testing.T) (*neuro.Component, *disconnects) {
 	t.Helper()
-	n, err := neuro.NewComponent("My Game")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := newDisconnects()
+	n, d := newComponent(t), newDisconnects()
 	if err := manager.New("game").AddAll(n, d); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := n.Stop(context.Background(), 0, ""); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
 	return n, d
 }
 
