@@ -151,9 +151,10 @@ func (g *game) handle(frame []byte) {
 	}
 	g.frames++
 	g.frameBytes += int64(len(frame))
+	// Log, then record: whoever waits for the event finds the line logged.
+	g.logFrame("← ", d.cmd, frame)
 	g.env.record(Event{Kind: EventReceived, GameID: g.id, Game: g.name, Time: now, Command: d.cmd,
 		Message: d.msg, Frame: frame, Err: d.err})
-	g.logFrame("← ", d.cmd, frame)
 	g.inFrame = true
 	reply := g.applyLocked(d, now)
 	g.endFrameLocked()
