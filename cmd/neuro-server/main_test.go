@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
 
@@ -84,7 +85,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	defer conn.CloseNow()
 	send := func(m neuro.Message) {
 		t.Helper()
-		frame, _ := neuro.EncodeGame("CLI Game", m)
+		frame, _ := wire.EncodeGame("CLI Game", m)
 		if err := conn.Write(ctx, frame); err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := neuro.DecodeServer(frame)
+		m, err := wire.DecodeServer(frame)
 		if err != nil || m.Command() != cmd {
 			t.Fatalf("got %s (%v), want %s", frame, err, cmd)
 		}
@@ -214,7 +215,7 @@ func TestRunLogsAtInfoByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.CloseNow()
-	frame, _ := neuro.EncodeGame("Quiet Game", neuro.Startup{})
+	frame, _ := wire.EncodeGame("Quiet Game", neuro.Startup{})
 	if err := conn.Write(ctx, frame); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +226,7 @@ func TestRunLogsAtInfoByDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m, err := neuro.DecodeServer(f); err == nil && m.Command() == neuro.CmdStartup {
+		if m, err := wire.DecodeServer(f); err == nil && m.Command() == neuro.CmdStartup {
 			break
 		}
 	}

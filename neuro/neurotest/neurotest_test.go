@@ -11,6 +11,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -37,7 +38,7 @@ func dialRaw(t *testing.T, url, name string) *rawGame {
 
 func (g *rawGame) send(m neuro.Message) {
 	g.t.Helper()
-	frame, err := neuro.EncodeGame(g.name, m)
+	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func (g *rawGame) recv() neuro.Message {
 	if err != nil {
 		g.t.Fatal(err)
 	}
-	m, err := neuro.DecodeServer(frame)
+	m, err := wire.DecodeServer(frame)
 	if err != nil {
 		g.t.Fatal(err)
 	}

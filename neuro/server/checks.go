@@ -8,12 +8,17 @@ import (
 	"time"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // The protocol checks on what a game registers, forces and answers. Each
 // runs under game.mu, in time linear in the frame it checks.
 
-func (g *game) registerLocked(m neuro.RegisterActions, d decoded) {
+func (g *game) registerLocked(m wire.RegisterActions) {
+	notes := make(map[int]wire.SchemaNote, len(m.SchemaNotes))
+	for _, n := range m.SchemaNotes {
+		notes[n.Index] = n
+	}
 	inFrame := make(map[string]bool, len(m.Actions))
 	refused := 0
 	for i, a := range m.Actions {
@@ -35,11 +40,12 @@ func (g *game) registerLocked(m neuro.RegisterActions, d decoded) {
 		if c.nameProblem != "" {
 			g.findLocked(FindingInvalidActionName, c.nameProblem)
 		}
+		note, noted := notes[i]
 		switch {
-		case d.notObject[i]:
-			g.findLocked(FindingSchemaNotObject, fmt.Sprintf("action %q: the schema is not a JSON object; registered without one", a.Name))
-		case d.nullSchema[i]:
+		case noted && note.Null:
 			g.findLocked(FindingNullSchema, fmt.Sprintf(`action %q: "schema": null; omit the field (or send {}) for an action without parameters`, a.Name))
+		case noted:
+			g.findLocked(FindingSchemaNotObject, fmt.Sprintf("action %q: the schema is not a JSON object; registered without one", a.Name))
 		case c.schemaProblem != "":
 			g.findLocked(FindingSchemaNotObject, fmt.Sprintf("action %q: %s", a.Name, c.schemaProblem))
 		}

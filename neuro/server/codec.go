@@ -3,71 +3,53 @@ package server
 import (
 	"encoding/json"
 	"errors"
-	"strings"
+	"strconv"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/schema"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
-// This file is the simulator's only contact with package neuro's
-// protocol functions: decoding what games send, encoding and decoding
-// what the server sends, and checking registered actions. Everything
-// else uses the message types only.
+// This file is the simulator's only contact with the protocol's
+// functions: decoding what games send and encoding and decoding what the
+// server sends (package wire), and checking registered actions (wire's
+// rules for the action, package schema's for the keywords inside its
+// schema). Everything else uses the message types only.
 
 // decoded is a frame from a game as the simulator reads it.
 type decoded struct {
 	game string
-	msg  neuro.Message // nil when err is set
-	cmd  string        // "" when unreadable
+	msg  wire.Message // nil when err is set
+	cmd  string       // "" when unreadable
 	err  error
-	// For actions/register: the actions whose schema was not a JSON
-	// object (decoded without it) and those that sent "schema": null.
-	notObject  map[int]bool
-	nullSchema map[int]bool
 }
 
-// decodeGame decodes a game → Neuro frame. A register frame that fails
-// only because of schemas that are not JSON objects is decoded without
-// them, and notObject says which.
+// decodeGame decodes a game → Neuro frame. A register frame whose schemas
+// are null or not JSON objects still decodes: RegisterActions.SchemaNotes
+// says which actions those were.
 func decodeGame(frame []byte) decoded {
-	d := decodeGameOnce(frame)
-	if d.err != nil {
-		if fixed, idx := dropNonObjectSchemas(frame, d.err); fixed != nil {
-			if d2 := decodeGameOnce(fixed); d2.err == nil {
-				d2.notObject = idx
-				d = d2
-			}
-		}
-	}
-	if _, ok := d.msg.(neuro.RegisterActions); ok {
-		d.nullSchema = nullSchemas(frame)
-	}
-	return d
-}
-
-func decodeGameOnce(frame []byte) decoded {
 	var d decoded
-	d.game, d.msg, d.err = neuro.DecodeGame(frame)
+	d.game, d.msg, d.err = wire.DecodeGame(frame)
 	d.cmd = commandOf(d.msg, d.err)
 	return d
 }
 
 // decodeToGame decodes a Neuro → game frame: the message (nil when it
 // does not decode) and its command ("" when unreadable).
-func decodeToGame(frame []byte) (neuro.Message, string) {
-	m, err := neuro.DecodeServer(frame)
+func decodeToGame(frame []byte) (wire.Message, string) {
+	m, err := wire.DecodeServer(frame)
 	return m, commandOf(m, err)
 }
 
 // encodeToGame encodes a Neuro → game message.
-func encodeToGame(m neuro.Message) ([]byte, error) {
-	return neuro.EncodeServer(m)
+func encodeToGame(m wire.Message) ([]byte, error) {
+	return wire.EncodeServer(m)
 }
 
-func commandOf(m neuro.Message, err error) string {
+func commandOf(m wire.Message, err error) string {
 	if m != nil {
 		return m.Command()
 	}
-	var de *neuro.DecodeError
+	var de *wire.DecodeError
 	if errors.As(err, &de) {
 		return de.Command
 	}
@@ -83,11 +65,19 @@ type actionCheck struct {
 	size          int      // bytes of name, description and schema
 }
 
-func checkAction(a neuro.Action) actionCheck {
+// placeholderName and placeholderDescription stand in for an action's own
+// when its schema is checked, so that a bad name or a missing description
+// does not hide schema problems (the name is reported on its own).
+const (
+	placeholderName        = "action"
+	placeholderDescription = "checked apart"
+)
+
+func checkAction(a wire.Action) actionCheck {
 	var c actionCheck
 	c.size = len(a.Name) + len(a.Description)
-	if err := neuro.ValidateActionName(a.Name); err != nil {
-		c.nameProblem = problemOf(err)
+	if err := wire.ValidateActionName(a.Name); err != nil {
+		c.nameProblem = problemOf(err, true)
 	}
 	if len(a.Schema) == 0 {
 		return c
@@ -95,87 +85,24 @@ func checkAction(a neuro.Action) actionCheck {
 	if raw, err := json.Marshal(a.Schema); err == nil {
 		c.size += len(raw)
 	}
-	// Check the schema under a valid name, so that a bad name does not
-	// hide schema problems; report with the real one.
-	ws, err := neuro.CheckAction(neuro.Action{Name: "action", Schema: a.Schema})
-	if err != nil {
-		c.schemaProblem = problemOf(err)
+	if err := wire.CheckAction(wire.Action{Name: placeholderName, Description: placeholderDescription, Schema: a.Schema}); err != nil {
+		c.schemaProblem = "schema: " + problemOf(err, false)
 	}
-	for _, w := range ws {
-		w.Action = a.Name
-		c.keywords = append(c.keywords, w.String())
+	for _, w := range schema.Warnings(a.Schema) {
+		c.keywords = append(c.keywords, "action "+strconv.Quote(a.Name)+": "+w.String())
 	}
 	return c
 }
 
-func problemOf(err error) string {
-	var ve *neuro.ValidationError
+// problemOf renders a wire check's error: its subject and problem, or the
+// problem alone.
+func problemOf(err error, withSubject bool) string {
+	var ve *wire.ValidationError
 	if errors.As(err, &ve) {
-		return ve.Subject + ": " + ve.Problem
+		if withSubject {
+			return ve.Subject + ": " + ve.Problem
+		}
+		return ve.Problem
 	}
 	return err.Error()
-}
-
-// nullSchemas reports which actions of a register frame carry
-// "schema": null (the decoder maps it to no schema).
-func nullSchemas(frame []byte) map[int]bool {
-	var raw struct {
-		Data struct {
-			Actions []map[string]json.RawMessage `json:"actions"`
-		} `json:"data"`
-	}
-	if json.Unmarshal(frame, &raw) != nil {
-		return nil
-	}
-	var out map[int]bool
-	for i, a := range raw.Data.Actions {
-		if s, ok := a["schema"]; ok && string(s) == "null" {
-			if out == nil {
-				out = map[int]bool{}
-			}
-			out[i] = true
-		}
-	}
-	return out
-}
-
-// dropNonObjectSchemas rewrites a register frame that failed to decode
-// because of schemas that are not JSON objects, removing those schemas.
-// It returns nil when err is about something else.
-func dropNonObjectSchemas(frame []byte, err error) ([]byte, map[int]bool) {
-	var de *neuro.DecodeError
-	if !errors.As(err, &de) || de.Command != neuro.CmdRegister || !strings.HasSuffix(de.Field, ".schema") {
-		return nil, nil
-	}
-	var env map[string]json.RawMessage
-	if json.Unmarshal(frame, &env) != nil {
-		return nil, nil
-	}
-	var data map[string]json.RawMessage
-	if json.Unmarshal(env["data"], &data) != nil {
-		return nil, nil
-	}
-	var actions []map[string]json.RawMessage
-	if json.Unmarshal(data["actions"], &actions) != nil {
-		return nil, nil
-	}
-	idx := map[int]bool{}
-	for i, a := range actions {
-		if s, ok := a["schema"]; ok && len(s) > 0 && s[0] != '{' && string(s) != "null" {
-			delete(a, "schema")
-			idx[i] = true
-		}
-	}
-	if len(idx) == 0 {
-		return nil, nil
-	}
-	var errs [3]error
-	data["actions"], errs[0] = json.Marshal(actions)
-	env["data"], errs[1] = json.Marshal(data)
-	out, err := json.Marshal(env)
-	errs[2] = err
-	if errors.Join(errs[:]...) != nil {
-		return nil, nil
-	}
-	return out, idx
 }

@@ -42,7 +42,7 @@
 // Nothing a game sends ends its connection. Each problem becomes a
 // Finding (see the Finding… kinds), logged at warn level and recorded per
 // game: a message before startup, a changed game name, an invalid action
-// name, a discouraged schema keyword (neuro.CheckAction's warning), a
+// name, a discouraged schema keyword (schema.Warnings), a
 // schema that is not an object (the action is registered without it),
 // "schema": null (accepted as no schema: the Python SDK sends it), a
 // duplicate registration, too many actions, a force naming unregistered
@@ -94,7 +94,7 @@
 //     (protocol checks), forces.go (the force loop), pending.go (pending
 //     actions and their results), history.go (bounded logs, result
 //     history), snapshot.go, outbox.go (sending), codec.go (the only
-//     calls into package neuro's decoder and schema checks), env.go (what
+//     calls into package wire's codec and checks and package schema), env.go (what
 //     a game gets from its server), serve.go (a connection's lifetime),
 //     api.go (the Go API), http.go, guard.go, websocket.go, listen.go,
 //     eventlog.go, generate*.go, policy.go, fault.go.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -21,12 +22,12 @@ func Example() {
 
 	ctx := context.Background()
 	send := func(m neuro.Message) {
-		frame, _ := neuro.EncodeGame("Example Game", m)
+		frame, _ := wire.EncodeGame("Example Game", m)
 		_ = game.Write(ctx, frame)
 	}
 	recv := func() neuro.Message {
 		frame, _ := game.Read(ctx)
-		m, _ := neuro.DecodeServer(frame)
+		m, _ := wire.DecodeServer(frame)
 		return m
 	}
 

@@ -3,9 +3,9 @@ package server
 import "time"
 
 // FindingKind names one protocol check of the simulator. Findings are
-// about what a game sends over the wire; they are distinct from the
-// schema keyword warnings of package neuro (neuro.Warning), which the
-// simulator reports as FindingSchemaKeyword.
+// about what a game sends over the wire; the schema keyword warnings of
+// package schema (schema.KeywordWarning) are reported as
+// FindingSchemaKeyword.
 type FindingKind string
 
 // The protocol checks. A strict server would reject or mishandle what they

@@ -189,7 +189,7 @@ func (g *game) applyLocked(d decoded, now time.Time) neuro.Message {
 	case neuro.Context:
 		g.logs.context.add(ContextEntry{Message: clip(m.Message, maxStoredText), Silent: m.Silent, Time: now})
 	case neuro.RegisterActions:
-		g.registerLocked(m, d)
+		g.registerLocked(m)
 	case neuro.UnregisterActions:
 		g.registry.remove(m.ActionNames)
 	case neuro.ForceActions:

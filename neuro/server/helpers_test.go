@@ -12,6 +12,8 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/schema"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -73,7 +75,7 @@ func connectConn(t testing.TB, s *Server, name string, wrap func(transport.Conn)
 
 func (g *fakeGame) send(m neuro.Message) {
 	g.t.Helper()
-	frame, err := neuro.EncodeGame(g.name, m)
+	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
 		g.t.Fatalf("encode %T: %v", m, err)
 	}
@@ -96,7 +98,7 @@ func (g *fakeGame) next() neuro.Message {
 	if err != nil {
 		g.t.Fatalf("game %q read: %v", g.name, err)
 	}
-	m, err := neuro.DecodeServer(frame)
+	m, err := wire.DecodeServer(frame)
 	if err != nil {
 		g.t.Fatalf("server sent an undecodable frame %s: %v", frame, err)
 	}
@@ -195,7 +197,7 @@ var (
 
 func checkData(t testing.TB, a neuro.Action, req neuro.ActionRequest) error {
 	t.Helper()
-	cs, err := neuro.CompileSchema(a)
+	cs, err := schema.Compile(a.Name, a.Schema)
 	if err != nil {
 		t.Fatalf("compile %q: %v", a.Name, err)
 	}

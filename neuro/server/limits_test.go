@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // heapInUse returns the live heap after a full collection.
@@ -190,7 +191,7 @@ func BenchmarkRegister(b *testing.B) {
 			for i := range acts {
 				acts[i].Schema = pickAction.Schema
 			}
-			frame, err := neuro.EncodeGame("Bench", neuro.RegisterActions{Actions: acts})
+			frame, err := wire.EncodeGame("Bench", neuro.RegisterActions{Actions: acts})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -107,7 +108,7 @@ func TestFramesCutInTheLog(t *testing.T) {
 	g := connect(t, s, "Long")
 	g.hello()
 	msg := strings.Repeat("é", 50<<10) // two bytes each: a cut may fall inside one
-	long, err := neuro.EncodeGame("Long", neuro.Context{Message: msg, Silent: true})
+	long, err := wire.EncodeGame("Long", neuro.Context{Message: msg, Silent: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/schema"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -234,7 +236,7 @@ func (c *slowWriteConn) Write(ctx context.Context, frame []byte) error {
 	if err := c.Conn.Write(ctx, frame); err != nil {
 		return err
 	}
-	m, err := neuro.DecodeServer(frame)
+	m, err := wire.DecodeServer(frame)
 	if a, ok := m.(neuro.ActionRequest); ok && err == nil {
 		wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
@@ -471,7 +473,7 @@ func TestGoAPI(t *testing.T) {
 		{func() error { return s.ReregisterAll(ctx, "Game") }, neuro.CmdReregisterAll},
 		{func() error { return s.ShutdownGraceful(ctx, "Game", true) }, neuro.CmdShutdownGraceful},
 		{func() error { return s.ShutdownImmediate(ctx, "Game") }, neuro.CmdShutdownImmediate},
-		{func() error { return s.SendRaw(ctx, "Game", []byte(`{"command":"speech_finished"}`)) }, "speech_finished"},
+		{func() error { return s.SendRaw(ctx, "Game", []byte(`{"command":"speech_finished","data":{"isFinal":true}}`)) }, "speech_finished"},
 	}
 	for _, st := range steps {
 		if err := st.do(); err != nil {
@@ -592,7 +594,7 @@ func TestCorruptDataFailsSchemas(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 0x5eed))
 	for name, src := range generatorSchemas {
 		a := neuro.Action{Name: "a", Schema: mustSchema(t, src)}
-		cs, err := neuro.CompileSchema(a)
+		cs, err := schema.Compile(a.Name, a.Schema)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
