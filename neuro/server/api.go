@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // ---- Go API: sending ----
@@ -18,7 +18,7 @@ import (
 // Send sends one Neuro → game message to a game and waits until it is
 // written. An ActionRequest sent this way is tracked like any other action
 // (see SendAction).
-func (s *Server) Send(ctx context.Context, gameRef string, m neuro.Message) error {
+func (s *Server) Send(ctx context.Context, gameRef string, m wire.Message) error {
 	frame, err := encodeToGame(m)
 	if err != nil {
 		return err
@@ -125,18 +125,18 @@ func (s *Server) AwaitResult(ctx context.Context, gameRef, id string) (Result, e
 
 // ReregisterAll sends actions/reregister_all to a game.
 func (s *Server) ReregisterAll(ctx context.Context, gameRef string) error {
-	return s.Send(ctx, gameRef, neuro.ReregisterAll{})
+	return s.Send(ctx, gameRef, wire.ReregisterAll{})
 }
 
 // ShutdownGraceful sends shutdown/graceful to a game; wants false cancels
 // an earlier request.
 func (s *Server) ShutdownGraceful(ctx context.Context, gameRef string, wants bool) error {
-	return s.Send(ctx, gameRef, neuro.ShutdownGraceful{WantsShutdown: wants})
+	return s.Send(ctx, gameRef, wire.ShutdownGraceful{WantsShutdown: wants})
 }
 
 // ShutdownImmediate sends shutdown/immediate to a game.
 func (s *Server) ShutdownImmediate(ctx context.Context, gameRef string) error {
-	return s.Send(ctx, gameRef, neuro.ShutdownImmediate{})
+	return s.Send(ctx, gameRef, wire.ShutdownImmediate{})
 }
 
 // ---- Go API: inspecting ----
@@ -169,7 +169,7 @@ func (s *Server) State() State {
 
 // Registry returns the actions a game has registered, in registration
 // order.
-func (s *Server) Registry(gameRef string) ([]neuro.Action, error) {
+func (s *Server) Registry(gameRef string) ([]wire.Action, error) {
 	st, err := s.Game(gameRef)
 	return st.Actions, err
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 )
 
@@ -67,14 +66,14 @@ func (g *game) registerLocked(m wire.RegisterActions) {
 }
 
 // sameAction reports whether two registrations of one name are identical.
-func sameAction(a, b neuro.Action) bool {
+func sameAction(a, b wire.Action) bool {
 	if a.Description != b.Description || len(a.Schema) != len(b.Schema) {
 		return false
 	}
 	return len(a.Schema) == 0 || reflect.DeepEqual(a.Schema, b.Schema)
 }
 
-func (g *game) forceLocked(m neuro.ForceActions, now time.Time) {
+func (g *game) forceLocked(m wire.ForceActions, now time.Time) {
 	var missing []string
 	known := 0
 	for _, n := range m.ActionNames {
@@ -109,7 +108,7 @@ func (g *game) forceLocked(m neuro.ForceActions, now time.Time) {
 	g.signal()
 }
 
-func (g *game) resultLocked(m neuro.ActionResult, now time.Time) {
+func (g *game) resultLocked(m wire.ActionResult, now time.Time) {
 	if !m.Success && strings.TrimSpace(m.Message) == "" {
 		g.findLocked(FindingFailedNoMessage, fmt.Sprintf("failed result for id %s has no message; say how to succeed", m.ID))
 	}

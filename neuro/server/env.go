@@ -10,7 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/neurokit/neurokit/events"
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // gameEnv is everything a game needs from its server: its settings, the
@@ -59,7 +59,7 @@ type faultSource struct {
 
 // inject returns bad data for an action with schema (valid being the data
 // the policy chose) and true, with probability rate; otherwise false.
-func (f *faultSource) inject(schema neuro.Schema, valid string) (string, bool) {
+func (f *faultSource) inject(schema wire.Schema, valid string) (string, bool) {
 	if f.rate <= 0 || len(schema) == 0 {
 		return "", false
 	}

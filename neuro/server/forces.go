@@ -9,12 +9,12 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // force is one actions/force message, queued or being served.
 type force struct {
-	msg        neuro.ForceActions
+	msg        wire.ForceActions
 	receivedAt time.Time
 	attempts   int
 	cancel     chan struct{} // closed when a new startup drops it
@@ -97,13 +97,13 @@ func (g *game) serveForce(ctx context.Context, f *force) {
 	}
 }
 
-func findAction(actions []neuro.Action, name string) (neuro.Action, bool) {
+func findAction(actions []wire.Action, name string) (wire.Action, bool) {
 	for _, a := range actions {
 		if a.Name == name {
 			return a, true
 		}
 	}
-	return neuro.Action{}, false
+	return wire.Action{}, false
 }
 
 func (g *game) sleep(ctx context.Context, f *force, d time.Duration) bool {

@@ -11,7 +11,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
@@ -169,7 +168,7 @@ func (g *game) handle(frame []byte) {
 
 // applyLocked checks a decoded frame and changes the game's state by it;
 // it returns the reply to send, if any.
-func (g *game) applyLocked(d decoded, now time.Time) neuro.Message {
+func (g *game) applyLocked(d decoded, now time.Time) wire.Message {
 	if d.game != "" && d.game != g.name {
 		g.findLocked(FindingGameRenamed, fmt.Sprintf("game %q now calls itself %q; the name must never change", g.name, d.game))
 	}
@@ -177,28 +176,28 @@ func (g *game) applyLocked(d decoded, now time.Time) neuro.Message {
 		g.findLocked(FindingMalformed, d.err.Error())
 		return nil
 	}
-	if _, isStartup := d.msg.(neuro.Startup); !isStartup && !g.startedUp {
+	if _, isStartup := d.msg.(wire.Startup); !isStartup && !g.startedUp {
 		g.findLocked(FindingBeforeStartup, fmt.Sprintf("%q before startup; startup must be the first message of a connection", d.cmd))
 	}
 	switch m := d.msg.(type) {
-	case neuro.Startup:
+	case wire.Startup:
 		g.startedUp = true
 		g.registry.reset()
 		g.cancelForcesLocked()
-		return neuro.StartupAck{Session: wire.Session(g.env.session)}
-	case neuro.Context:
+		return wire.StartupAck{Session: wire.Session(g.env.session)}
+	case wire.ContextMessage:
 		g.logs.context.add(ContextEntry{Message: clip(m.Message, maxStoredText), Silent: m.Silent, Time: now})
-	case neuro.RegisterActions:
+	case wire.RegisterActions:
 		g.registerLocked(m)
-	case neuro.UnregisterActions:
+	case wire.UnregisterActions:
 		g.registry.remove(m.ActionNames)
-	case neuro.ForceActions:
+	case wire.ForceActions:
 		g.forceLocked(m, now)
-	case neuro.ActionResult:
+	case wire.ActionResult:
 		g.resultLocked(m, now)
-	case neuro.ShutdownReady:
+	case wire.ShutdownReady:
 		g.shutdownReady = true
-	case neuro.Unknown:
+	case wire.Unknown:
 		g.findLocked(FindingUnknownCommand, fmt.Sprintf("command %q is not part of the Neuro API", m.Cmd))
 	}
 	return nil

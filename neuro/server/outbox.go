@@ -8,7 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -45,7 +45,7 @@ func newOutbox() outbox {
 // claim it (state): the writer to write it, the sender to abandon it when
 // its context ends first.
 type outFrame struct {
-	msg   neuro.Message // the frame decoded, nil if it does not decode
+	msg   wire.Message // the frame decoded, nil if it does not decode
 	frame []byte
 	done  chan error // capacity 1; nil when nobody waits
 	state atomic.Int32
@@ -85,7 +85,7 @@ func (g *game) writeLoop(ctx context.Context) {
 // write records, logs and writes one frame; the writer goroutine only.
 // The EventSent is recorded before the write so that it precedes
 // whatever the game answers.
-func (g *game) write(ctx context.Context, m neuro.Message, frame []byte) error {
+func (g *game) write(ctx context.Context, m wire.Message, frame []byte) error {
 	cmd := ""
 	if m != nil {
 		cmd = m.Command()
@@ -111,7 +111,7 @@ func (g *game) write(ctx context.Context, m neuro.Message, frame []byte) error {
 }
 
 // send encodes m and sends it, waiting for the write.
-func (g *game) send(ctx context.Context, m neuro.Message) error {
+func (g *game) send(ctx context.Context, m wire.Message) error {
 	frame, err := encodeToGame(m)
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (g *game) send(ctx context.Context, m neuro.Message) error {
 // sendFrame queues frame (m decoded, or nil) and waits until it is
 // written. When ctx ends while the frame is still queued, the frame is
 // not sent and ctx.Err() is returned.
-func (g *game) sendFrame(ctx context.Context, m neuro.Message, frame []byte) error {
+func (g *game) sendFrame(ctx context.Context, m wire.Message, frame []byte) error {
 	if !g.live.Load() {
 		return ErrGameNotConnected
 	}
@@ -154,7 +154,7 @@ func (g *game) sendFrame(ctx context.Context, m neuro.Message, frame []byte) err
 
 // post queues m (or frame, when m is nil) without waiting. It returns
 // ErrSendQueueFull, and records a finding, when the game's queue is full.
-func (g *game) post(m neuro.Message, frame []byte) error {
+func (g *game) post(m wire.Message, frame []byte) error {
 	if frame == nil {
 		var err error
 		if frame, err = encodeToGame(m); err != nil {
@@ -181,8 +181,8 @@ func (g *game) post(m neuro.Message, frame []byte) error {
 // sendRaw sends frame unchanged (m is its decoding, nil if it has none),
 // tracking it first when it is an action. With wait it waits for the
 // write (see sendFrame), without it it only queues (see post).
-func (g *game) sendRaw(ctx context.Context, m neuro.Message, frame []byte, wait bool) error {
-	a, isAction := m.(neuro.ActionRequest)
+func (g *game) sendRaw(ctx context.Context, m wire.Message, frame []byte, wait bool) error {
+	a, isAction := m.(wire.ActionRequest)
 	var p *pending
 	if isAction {
 		if p = g.track(a, nil, 0, false); p == nil {
@@ -205,7 +205,7 @@ func (g *game) sendRaw(ctx context.Context, m neuro.Message, frame []byte, wait 
 // before the frame is written, so even a result that arrives before the
 // write returns finds it.
 func (g *game) sendAction(ctx context.Context, name, data string, hasData bool, f *force, attempt int, faulty bool) (*pending, error) {
-	a := neuro.ActionRequest{ID: g.env.ids.newID(), Name: name, Data: data, HasData: hasData}
+	a := wire.ActionRequest{ID: g.env.ids.newID(), Name: name, Data: data, HasData: hasData}
 	p := g.track(a, f, attempt, faulty)
 	if p == nil {
 		return nil, ErrGameNotConnected

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // pending is an action waiting for its result. It is resolved once, by its
@@ -25,7 +25,7 @@ var errForceCancelled = errors.New("server: force cancelled")
 // track records a as pending before it is sent, so that a result that
 // arrives before the write returns finds it. It returns nil once the game
 // has left.
-func (g *game) track(a neuro.ActionRequest, f *force, attempt int, faulty bool) *pending {
+func (g *game) track(a wire.ActionRequest, f *force, attempt int, faulty bool) *pending {
 	now := time.Now()
 	p := &pending{
 		PendingAction: PendingAction{

@@ -7,7 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -76,7 +76,7 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 
 	var readErr error
 	if s.cfg.reregister {
-		readErr = g.send(ctx, neuro.ReregisterAll{})
+		readErr = g.send(ctx, wire.ReregisterAll{})
 	}
 	for readErr == nil {
 		var frame []byte

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/neurokit/neurokit/events"
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Sentinel errors. Test for them with errors.Is.
@@ -69,7 +69,7 @@ type Result struct {
 // QueuedForce is a force waiting to be served, or being served (the first
 // of a game's queue).
 type QueuedForce struct {
-	neuro.ForceActions
+	wire.ForceActions
 	ReceivedAt time.Time `json:"receivedAt"`
 	// Attempts counts the actions sent for it so far.
 	Attempts int `json:"attempts"`
@@ -102,7 +102,7 @@ type GameState struct {
 	ShutdownReady  bool            `json:"shutdownReady"`
 	ConnectedAt    time.Time       `json:"connectedAt"`
 	DisconnectedAt *time.Time      `json:"disconnectedAt,omitempty"`
-	Actions        []neuro.Action  `json:"actions"`
+	Actions        []wire.Action   `json:"actions"`
 	Context        []ContextEntry  `json:"context"`
 	Pending        []PendingAction `json:"pending"`
 	ForceQueue     []QueuedForce   `json:"forceQueue"`
@@ -155,9 +155,9 @@ const (
 
 // ForceDone describes a force the server finished with.
 type ForceDone struct {
-	Force    neuro.ForceActions `json:"force"`
-	Outcome  ForceOutcome       `json:"outcome"`
-	Attempts int                `json:"attempts"`
+	Force    wire.ForceActions `json:"force"`
+	Outcome  ForceOutcome      `json:"outcome"`
+	Attempts int               `json:"attempts"`
 }
 
 // Event is one thing that happened on the server, in order. Events are
@@ -174,7 +174,7 @@ type Event struct {
 	// Message is the decoded frame of EventReceived (game → Neuro types)
 	// and EventSent (Neuro → game types); nil when it did not decode, and
 	// dropped from frames over 64 KiB once their game has left.
-	Message neuro.Message `json:"-"`
+	Message wire.Message `json:"-"`
 	// Frame is the raw frame of EventReceived and EventSent, cut to its
 	// first 64 KiB; FrameLen is its full length.
 	Frame    []byte     `json:"-"`
