@@ -76,7 +76,7 @@ func (s *Server) SendAction(ctx context.Context, gameRef, name, data string) (st
 	if err != nil {
 		return "", err
 	}
-	p, err := g.sendAction(ctx, name, data, data != "", nil, 0, false)
+	p, err := g.sendAction(ctx, name, data, data != "", nil, PendingAction{})
 	if err != nil {
 		return "", err
 	}
@@ -91,7 +91,7 @@ func (s *Server) Act(ctx context.Context, gameRef, name, data string) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	p, err := g.sendAction(ctx, name, data, data != "", nil, 0, false)
+	p, err := g.sendAction(ctx, name, data, data != "", nil, PendingAction{})
 	if err != nil {
 		return Result{}, err
 	}
@@ -180,7 +180,8 @@ func (s *Server) ContextLog(gameRef string) ([]ContextEntry, error) {
 	return st.Context, err
 }
 
-// Findings returns the recorded findings of every game, in order.
+// Findings returns the recorded protocol findings of every game, in
+// order (advice apart: see Advice).
 func (s *Server) Findings() []Finding {
 	var out []Finding
 	for _, st := range s.Games() {

@@ -13,13 +13,13 @@ import (
 // The protocol checks on what a game registers, forces and answers. Each
 // runs under game.mu, in time linear in the frame it checks.
 
-func (g *game) registerLocked(m wire.RegisterActions) {
+func (g *game) registerLocked(m wire.RegisterActions, now time.Time) {
 	notes := make(map[int]wire.SchemaNote, len(m.SchemaNotes))
 	for _, n := range m.SchemaNotes {
 		notes[n.Index] = n
 	}
 	inFrame := make(map[string]bool, len(m.Actions))
-	refused := 0
+	refused, added := 0, 0
 	for i, a := range m.Actions {
 		if prev, dup := g.registry.get(a.Name); dup {
 			// Registering the very same action again in a later frame is
@@ -57,7 +57,10 @@ func (g *game) registerLocked(m wire.RegisterActions) {
 		}
 		inFrame[a.Name] = true
 		g.registry.add(a, c.size)
+		g.adviseActionLocked(a, now)
+		added++
 	}
+	g.adviseChangesLocked(added, nil, now)
 	if refused > 0 {
 		g.findLocked(FindingTooManyActions, fmt.Sprintf("%d actions of this frame are not registered: the game has %d actions registered "+
 			"and may have at most %d (%d MiB); unregister actions it no longer offers", refused, g.registry.len(),
@@ -74,6 +77,7 @@ func sameAction(a, b wire.Action) bool {
 }
 
 func (g *game) forceLocked(m wire.ForceActions, now time.Time) {
+	g.adviseForceLocked(m, now)
 	var missing []string
 	known := 0
 	for _, n := range m.ActionNames {
@@ -96,15 +100,24 @@ func (g *game) forceLocked(m wire.ForceActions, now time.Time) {
 		}
 		return
 	}
-	if len(g.queue) >= maxQueuedForces {
+	f := &force{msg: m, receivedAt: now, cancel: make(chan struct{})}
+	switch {
+	case len(g.queue) == 0:
+	case g.env.settings.pendingForce == ForceReplace:
+		old := g.queue[0]
+		g.findLocked(FindingForceWhilePending, fmt.Sprintf("a force (%q) is still pending; this one replaces it, as the real server does. "+
+			"Send one force at a time and wait for it to resolve", old.msg.Query))
+		g.cancelLocked(old, ForceReplaced)
+		clear(g.queue)
+		g.queue = g.queue[:0]
+	case len(g.queue) >= maxQueuedForces:
 		g.findLocked(FindingForceQueueFull, fmt.Sprintf("%d forces are already waiting; force %q is dropped. Send one force at a time and wait for it to resolve",
 			len(g.queue), m.Query))
 		return
-	}
-	if len(g.queue) > 0 {
+	default:
 		g.findLocked(FindingForceWhilePending, fmt.Sprintf("a force (%q) is still pending; this one is queued behind %d", g.queue[0].msg.Query, len(g.queue)))
 	}
-	g.queue = append(g.queue, &force{msg: m, receivedAt: now, cancel: make(chan struct{})})
+	g.queue = append(g.queue, f)
 	g.signal()
 }
 

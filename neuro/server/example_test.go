@@ -56,3 +56,39 @@ func Example() {
 	// pick {"cell":5}
 	// succeeded 0 findings
 }
+
+// Neuro speaks; a critical force interrupts her at once, then she
+// answers it. ProfileNeuro makes her speak on her own; here the example
+// makes her speak by hand.
+func ExampleServer_Speak() {
+	s := server.New(server.WithReregisterOnConnect(false), server.WithForceDelay(0), server.WithSpeechUpdates(0))
+	defer s.Close()
+
+	serverEnd, game := transport.Pipe()
+	go func() { _ = s.ServeConn(context.Background(), serverEnd) }()
+	ctx := context.Background()
+	send := func(m wire.Message) {
+		frame, _ := wire.EncodeGame("Example Game", m)
+		_ = game.Write(ctx, frame)
+	}
+	recv := func() wire.Message {
+		frame, _ := game.Read(ctx)
+		m, _ := wire.DecodeServer(frame)
+		return m
+	}
+
+	send(wire.Startup{})
+	recv() // the acknowledgement
+	send(wire.RegisterActions{Actions: []wire.Action{{Name: "dodge", Description: "Dodge the attack."}}})
+	w := s.Watch()
+	send(wire.ContextMessage{Message: "A quiet moment.", Silent: true})
+	_, _ = w.WaitFor(ctx, server.IsReceived("", wire.CmdContext)) // registered by now
+	_ = s.Speak("Example Game", time.Hour)
+
+	send(wire.ForceActions{Query: "Dodge!", ActionNames: []string{"dodge"}, Priority: wire.PriorityCritical})
+	fmt.Printf("%+v\n", recv().(wire.SpeechFinished))
+	fmt.Println(recv().(wire.ActionRequest).Name)
+	// Output:
+	// {IsFinal:true Cancelled:true Reason:interrupted}
+	// dodge
+}

@@ -238,7 +238,7 @@ func TestFindingsPerFrameCounted(t *testing.T) {
 // TestForceQueueCapped sends more forces than the queue takes while the
 // first is being served: the extra ones are dropped with a finding.
 func TestForceQueueCapped(t *testing.T) {
-	s := newTestServer(t, WithForceDelay(waitLimit*10)) // the first force is never answered
+	s := newTestServer(t, WithForceDelay(waitLimit*10), WithForceWhilePending(ForceQueue)) // the first force is never answered
 	g := connect(t, s, "Pushy")
 	g.hello(waveAction)
 	for i := range maxQueuedForces + 5 {

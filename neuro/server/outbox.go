@@ -164,18 +164,44 @@ func (g *game) post(m wire.Message, frame []byte) error {
 	if !g.live.Load() {
 		return ErrGameNotConnected
 	}
+	if !g.enqueue(m, frame) {
+		g.find(FindingNotReading, notReadingDetail(len(frame)))
+		return ErrSendQueueFull
+	}
+	return nil
+}
+
+// postLocked queues m without waiting, with g.mu held: what the server
+// says on its own (speech) goes out in the order its state changed. A
+// full queue is a finding, as in post.
+func (g *game) postLocked(m wire.Message) {
+	frame, err := encodeToGame(m)
+	if err != nil {
+		g.env.log.Error("encoding a frame", zap.String("command", m.Command()), zap.Error(err))
+		return
+	}
+	if g.live.Load() && !g.enqueue(m, frame) {
+		g.findLocked(FindingNotReading, notReadingDetail(len(frame)))
+	}
+}
+
+// enqueue queues a frame nobody waits for, unless the queue is full.
+func (g *game) enqueue(m wire.Message, frame []byte) bool {
 	n := int64(len(frame))
 	if g.out.bytes.Add(n) <= maxOutboxBytes {
 		select {
 		case g.out.frames <- &outFrame{msg: m, frame: frame}:
-			return nil
+			return true
 		default:
 		}
 	}
 	g.out.bytes.Add(-n)
-	g.find(FindingNotReading, fmt.Sprintf("the game has not read the frames queued for it (at most %d frames, %d MiB); a %d-byte frame was not sent",
-		maxOutboxFrames, maxOutboxBytes>>20, len(frame)))
-	return ErrSendQueueFull
+	return false
+}
+
+func notReadingDetail(size int) string {
+	return fmt.Sprintf("the game has not read the frames queued for it (at most %d frames, %d MiB); a %d-byte frame was not sent",
+		maxOutboxFrames, maxOutboxBytes>>20, size)
 }
 
 // sendRaw sends frame unchanged (m is its decoding, nil if it has none),
@@ -185,7 +211,7 @@ func (g *game) sendRaw(ctx context.Context, m wire.Message, frame []byte, wait b
 	a, isAction := m.(wire.ActionRequest)
 	var p *pending
 	if isAction {
-		if p = g.track(a, nil, 0, false); p == nil {
+		if p = g.track(a, nil, PendingAction{}); p == nil {
 			return ErrGameNotConnected
 		}
 	}
@@ -203,10 +229,10 @@ func (g *game) sendRaw(ctx context.Context, m wire.Message, frame []byte, wait b
 
 // sendAction sends an action with a fresh id; its pending record exists
 // before the frame is written, so even a result that arrives before the
-// write returns finds it.
-func (g *game) sendAction(ctx context.Context, name, data string, hasData bool, f *force, attempt int, faulty bool) (*pending, error) {
+// write returns finds it. meta is as in track.
+func (g *game) sendAction(ctx context.Context, name, data string, hasData bool, f *force, meta PendingAction) (*pending, error) {
 	a := wire.ActionRequest{ID: g.env.ids.newID(), Name: name, Data: data, HasData: hasData}
-	p := g.track(a, f, attempt, faulty)
+	p := g.track(a, f, meta)
 	if p == nil {
 		return nil, ErrGameNotConnected
 	}

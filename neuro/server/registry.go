@@ -39,16 +39,18 @@ func (r *registry) add(a wire.Action, size int) {
 }
 
 // remove unregisters the named actions (unknown names are fine) in one
-// pass over the registry.
-func (r *registry) remove(names []string) {
+// pass over the registry, and returns the names it removed.
+func (r *registry) remove(names []string) []string {
 	drop := make(map[string]bool, len(names))
+	var removed []string
 	for _, n := range names {
-		if r.has(n) {
+		if r.has(n) && !drop[n] {
 			drop[n] = true
+			removed = append(removed, n)
 		}
 	}
 	if len(drop) == 0 {
-		return
+		return nil
 	}
 	kept := 0
 	for i, a := range r.actions {
@@ -63,6 +65,7 @@ func (r *registry) remove(names []string) {
 	}
 	clear(r.actions[kept:])
 	r.actions, r.sizes = r.actions[:kept], r.sizes[:kept]
+	return removed
 }
 
 func (r *registry) reset() { *r = registry{} }

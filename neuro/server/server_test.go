@@ -165,19 +165,24 @@ func TestRetriesBounded(t *testing.T) {
 		g.result(a.ID, false, "no")
 	}
 	e := waitEvent(t, w, isForceDone)
-	if e.Force.Outcome != ForceGaveUp || e.Force.Attempts != 3 {
+	if e.Force.Outcome != ForceGaveUp || e.Force.Attempts != 3 || e.Force.Retries != 2 {
 		t.Fatalf("force done %+v", e.Force)
 	}
-	waitFinding(t, s, FindingRetriesExhausted)
-	// The server serves the next force, not a fourth try.
+	// Given up silently: no finding, nothing sent; the state says so. The
+	// server serves the next force, not a fourth try (the next frame the
+	// game reads is its action).
 	g.send(wire.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
 	if a := g.expectAction(); a.Name != "wave" {
 		t.Fatalf("after giving up got %+v, want the next force's action", a)
 	}
+	st, _ := s.Game("Game")
+	if len(st.Findings) != 0 || st.Totals.ForcesGivenUp != 1 || st.LastForce == nil || st.LastForce.Outcome != ForceGaveUp {
+		t.Fatalf("after giving up: findings %v, totals %+v, last force %+v", st.Findings, st.Totals, st.LastForce)
+	}
 }
 
 func TestQueuedForceServedAfterSuccess(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithForceWhilePending(ForceQueue))
 	g := connect(t, s, "Game")
 	g.hello(pickAction, waveAction)
 	g.send(wire.ForceActions{Query: "first", ActionNames: []string{"pick"}})
@@ -826,8 +831,8 @@ func TestInjectedDuplicateIDNeverHangs(t *testing.T) {
 	g.sync(s)
 	game := s.gameList()[0]
 	req := wire.ActionRequest{ID: "dup", Name: "wave"}
-	first := game.track(req, nil, 0, false)
-	second := game.track(req, nil, 0, false) // supersedes first
+	first := game.track(req, nil, PendingAction{})
+	second := game.track(req, nil, PendingAction{}) // supersedes first
 	g.result("dup", true, "")
 	if r, err := game.await(testCtx(t), second); err != nil || !r.Success {
 		t.Fatalf("second = %+v, %v", r, err)
