@@ -36,23 +36,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("neuro-server", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var (
-		wsAddr        = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
-		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for POST / and GET /state (empty: none)")
-		forceDelay    = fs.Duration("force-delay", server.DefaultForceDelay, "wait before answering (and retrying) a force")
-		seed          = fs.Int64("seed", 0, "seed for repeatable choices and data (default: random)")
-		retries       = fs.Int("retries", server.DefaultRetries, "retries of a force after failed results")
-		resultTimeout = fs.Duration("result-timeout", server.DefaultResultTimeout, "wait for an action/result before counting it failed")
-		errorRate     = fs.Float64("error-rate", 0, "`probability` (0..1) of sending deliberately invalid data for a force")
-		noReregister  = fs.Bool("no-reregister", false, "do not send actions/reregister_all when a game connects")
-		allowHosts    = fs.String("allow-host", "", "comma-separated extra Host `names` to answer (e.g. devbox.local for LAN use), or * for any;\n"+
+		wsAddr    = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
+		httpAddr  = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for POST / and GET /state (empty: none)")
+		seed      = fs.Int64("seed", 0, "seed for repeatable choices, data and timings (default: random)")
+		behaviour = addBehaviourFlags(fs)
+		allowHost = fs.String("allow-host", "", "comma-separated extra Host `names` to answer (e.g. devbox.local for LAN use), or * for any;\n"+
 			"by default only loopback names (localhost, 127.0.0.1, [::1]), and IP addresses on a non-loopback listener")
-		allowOrigins = fs.String("allow-origin", "", "comma-separated extra web `origins` whose pages may open a game websocket\n"+
+		allowOrigin = fs.String("allow-origin", "", "comma-separated extra web `origins` whose pages may open a game websocket\n"+
 			"(e.g. https://mygame.example), or * for any; by default only loopback origins and non-browser clients")
 		readTimeout = fs.Duration("http-read-timeout", server.DefaultHTTPReadTimeout, "longest time an HTTP request (headers and body) may take to arrive")
 		maxActions  = fs.Int("max-actions", server.DefaultMaxActions, "most actions one game may have registered")
 		logLevel    = zapcore.InfoLevel
 	)
-	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message (cut to 512 bytes), info hides them (default info)")
+	fs.Var(&logLevel, "log-level", "log `level`: debug adds every message in both directions, one line each (cut to 512 bytes);\n"+
+		"info (the default) shows connections, findings, advice and the server's own messages")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -63,34 +60,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	switch {
-	case *forceDelay < 0:
-		return errors.New("-force-delay must not be negative")
-	case *retries < 0:
-		return errors.New("-retries must not be negative")
-	case *resultTimeout <= 0:
-		return errors.New("-result-timeout must be positive")
-	case *errorRate < 0 || *errorRate > 1:
-		return errors.New("-error-rate must be between 0 and 1")
 	case *readTimeout <= 0:
 		return errors.New("-http-read-timeout must be positive")
 	case *maxActions <= 0:
 		return errors.New("-max-actions must be positive")
 	}
+	behaviourOpts, err := behaviour.options()
+	if err != nil {
+		return err
+	}
 
 	log := newLogger(stdout, logLevel)
 	defer func() { _ = log.Sync() }()
-	opts := []server.Option{
+	opts := append(behaviourOpts,
 		server.WithLogger(log),
-		server.WithForceDelay(*forceDelay),
-		server.WithRetries(*retries),
-		server.WithResultTimeout(*resultTimeout),
-		server.WithErrorRate(*errorRate),
-		server.WithReregisterOnConnect(!*noReregister),
 		server.WithHTTPReadTimeout(*readTimeout),
 		server.WithMaxActions(*maxActions),
-		server.WithAllowedHosts(splitList(*allowHosts)...),
-		server.WithAllowedOrigins(splitList(*allowOrigins)...),
-	}
+		server.WithAllowedHosts(splitList(*allowHost)...),
+		server.WithAllowedOrigins(splitList(*allowOrigin)...),
+	)
 	if flagSet(fs, "seed") {
 		opts = append(opts, server.WithSeed(*seed))
 	}
@@ -103,6 +91,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if a := s.HTTPAddr(); a != "" {
 		fields = append(fields, zap.String("http", "http://"+a))
 	}
+	fields = append(fields, zap.String("profile", behaviour.profile))
 	log.Info("neuro-server ready", fields...)
 
 	<-ctx.Done()

@@ -73,7 +73,8 @@ func started(t *testing.T, args ...string) (lines <-chan string, wsURL, httpURL 
 
 func TestRunServesAndShutsDown(t *testing.T) {
 	lines, wsURL, httpURL, stop := started(t, "-ws-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0",
-		"-force-delay", "1ms", "-seed", "7", "-retries", "2", "-result-timeout", "5s", "-log-level", "debug")
+		"-force-delay", "1ms", "-seed", "7", "-retries", "2", "-result-timeout", "5s", "-log-level", "debug",
+		"-reregister", "-speech", "0") // profile neuro, but the mock's reregister and no speech between the frames read below
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
@@ -166,7 +167,17 @@ func TestRunRejectsBadInput(t *testing.T) {
 		{"-no-such-flag"},
 		{"-error-rate", "1.5"},
 		{"-force-delay", "-1s"},
-		{"-retries", "-1"},
+		{"-retries", "-2"},
+		{"-profile", "evil"},
+		{"-think-time", "2s,1s"},
+		{"-think-time", "soon"},
+		{"-speech", "-1s"},
+		{"-force-while-pending", "stack"},
+		{"-advice-limit", "churn-changes=0"},
+		{"-advice-limit", "no-such-limit=3"},
+		{"-advice-limit", "repeat"},
+		{"-act-every", "-1s"},
+		{"-reregister", "-no-reregister"},
 		{"-result-timeout", "0s"},
 		{"-log-level", "loud"},
 		{"-http-read-timeout", "0s"},
@@ -190,7 +201,9 @@ func TestRunHelp(t *testing.T) {
 		t.Fatalf("run -h = %v", err)
 	}
 	for _, f := range []string{"-ws-addr", "-http-addr", "-force-delay", "-seed", "-retries", "-result-timeout", "-error-rate",
-		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions"} {
+		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions", "-profile", "-think-time", "-sticky-retries",
+		"-force-while-pending", "-hold-context", "-speech", "-speech-updates", "-act-every", "-startup-ack", "-reregister",
+		"-no-reregister", "-advice", "-advice-limit", "-log-level"} {
 		if !strings.Contains(out.String(), f) {
 			t.Fatalf("usage lacks %s:\n%s", f, out.String())
 		}
