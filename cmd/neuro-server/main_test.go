@@ -348,3 +348,31 @@ func TestRunAllowFlags(t *testing.T) {
 		}
 	})
 }
+
+func TestRangeAndAdviceLimitFlags(t *testing.T) {
+	var r durationRange
+	for in, want := range map[string]durationRange{
+		"2s":        {2 * time.Second, 2 * time.Second},
+		"500ms,2s":  {500 * time.Millisecond, 2 * time.Second},
+		" 1s , 1s ": {time.Second, time.Second},
+		"0":         {},
+		"0s,10ms":   {0, 10 * time.Millisecond},
+	} {
+		if err := r.Set(in); err != nil || r != want {
+			t.Errorf("Set(%q) = %+v, %v; want %+v", in, r, err, want)
+		}
+	}
+	if err := r.Set("500ms,2s"); err != nil || r.String() != "500ms,2s" {
+		t.Errorf("String() = %q, %v", r.String(), err)
+	}
+	var a adviceLimitsFlag
+	if err := a.Set("churn-changes=10, churn-window=30s"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Set("description-chars=120"); err != nil {
+		t.Fatal(err)
+	}
+	if a.l.ChurnChanges != 10 || a.l.ChurnWindow != 30*time.Second || a.l.DescriptionChars != 120 || a.l.Repeat != 0 {
+		t.Fatalf("limits %+v", a.l)
+	}
+}

@@ -183,9 +183,14 @@ func (s *Server) ContextLog(gameRef string) ([]ContextEntry, error) {
 // Findings returns the recorded protocol findings of every game, in
 // order (advice apart: see Advice).
 func (s *Server) Findings() []Finding {
+	return s.allFindings(func(st GameState) []Finding { return st.Findings })
+}
+
+// allFindings gathers one list of findings of every game, in order.
+func (s *Server) allFindings(list func(GameState) []Finding) []Finding {
 	var out []Finding
 	for _, st := range s.Games() {
-		out = append(out, st.Findings...)
+		out = append(out, list(st)...)
 	}
 	slices.SortFunc(out, func(a, b Finding) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -86,12 +84,7 @@ func (s *Server) GiveUpForce(gameRef string) error {
 // Advice returns the advice given to every game (see LevelAdvice), in
 // order.
 func (s *Server) Advice() []Finding {
-	var out []Finding
-	for _, st := range s.Games() {
-		out = append(out, st.Advice...)
-	}
-	slices.SortFunc(out, func(a, b Finding) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out
+	return s.allFindings(func(st GameState) []Finding { return st.Advice })
 }
 
 // IsAdvice matches an advice of the given kind (any advice when "").
