@@ -82,7 +82,11 @@ func demoCtx(t *testing.T) context.Context {
 // it (actions/reregister_all on connect included).
 func startDemoSimulator(t *testing.T, addr string, opts ...server.Option) *server.Server {
 	t.Helper()
-	opts = append([]server.Option{server.WithForceDelay(5 * time.Millisecond), server.WithLogger(zaptest.NewLogger(t).Named("simulator"))}, opts...)
+	// Retries without limit, like the official mock: these tests check
+	// that every turn ends in a success; a force given up after the real
+	// server's limit is the SDK's re-force tests' business.
+	opts = append([]server.Option{server.WithForceDelay(5 * time.Millisecond), server.WithRetries(-1),
+		server.WithLogger(zaptest.NewLogger(t).Named("simulator"))}, opts...)
 	sim := server.New(opts...)
 	if err := sim.Start(addr, ""); err != nil {
 		_ = sim.Close()

@@ -22,8 +22,10 @@ func TestRelayUpstreamKilledMidMatch(t *testing.T) {
 	bin := neuroServerBinary(t)
 	addr := faultFreeAddr(t)
 	client := httpClient(t)
+	// Profile randy retries failed forces without limit: this test is
+	// about the kill, not about forces the real Neuro gives up.
 	first := startNeuroServer(t, bin, "-ws-addr", addr, "-http-addr", "127.0.0.1:0",
-		"-force-delay", "20ms", "-seed", "1", "-log-level", "info")
+		"-profile", "randy", "-force-delay", "20ms", "-seed", "1", "-log-level", "info")
 	rig := startRelay(t, "ws://"+addr)
 	ctx := relayCtx(t)
 
@@ -46,7 +48,7 @@ func TestRelayUpstreamKilledMidMatch(t *testing.T) {
 	}
 	first.exit(t)
 	second := startNeuroServer(t, bin, "-ws-addr", addr, "-http-addr", "127.0.0.1:0",
-		"-force-delay", "5ms", "-seed", "2", "-log-level", "info")
+		"-profile", "randy", "-force-delay", "5ms", "-seed", "2", "-log-level", "info")
 
 	var results []relayResult
 	select {

@@ -38,17 +38,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("neuro-server", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var (
-		wsAddr        = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
-		httpAddr      = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for the dashboard (GET /), POST / and GET /state (empty: none)")
-		forceDelay    = fs.Duration("force-delay", server.DefaultForceDelay, "wait before answering (and retrying) a force")
-		seed          = fs.Int64("seed", 0, "seed for repeatable choices and data (default: random)")
-		retries       = fs.Int("retries", server.DefaultRetries, "retries of a force after failed results")
-		resultTimeout = fs.Duration("result-timeout", server.DefaultResultTimeout, "wait for an action/result before counting it failed")
-		errorRate     = fs.Float64("error-rate", 0, "`probability` (0..1) of sending deliberately invalid data for a force")
-		noReregister  = fs.Bool("no-reregister", false, "do not send actions/reregister_all when a game connects")
-		allowHosts    = fs.String("allow-host", "", "comma-separated extra Host `names` to answer (e.g. devbox.local for LAN use), or * for any;\n"+
+		wsAddr    = fs.String("ws-addr", "127.0.0.1:8000", "websocket `address` games connect to")
+		httpAddr  = fs.String("http-addr", "127.0.0.1:1337", "HTTP `address` for the dashboard (GET /), POST / and GET /state (empty: none)")
+		seed      = fs.Int64("seed", 0, "seed for repeatable choices, data and timings (default: random)")
+		behaviour = addBehaviourFlags(fs)
+		allowHost = fs.String("allow-host", "", "comma-separated extra Host `names` to answer (e.g. devbox.local for LAN use), or * for any;\n"+
 			"by default only loopback names (localhost, 127.0.0.1, [::1]), and IP addresses on a non-loopback listener")
-		allowOrigins = fs.String("allow-origin", "", "comma-separated extra web `origins` whose pages may open a game websocket\n"+
+		allowOrigin = fs.String("allow-origin", "", "comma-separated extra web `origins` whose pages may open a game websocket\n"+
 			"(e.g. https://mygame.example), or * for any; by default only loopback origins and non-browser clients")
 		readTimeout = fs.Duration("http-read-timeout", server.DefaultHTTPReadTimeout, "longest time an HTTP request (headers and body) may take to arrive")
 		maxActions  = fs.Int("max-actions", server.DefaultMaxActions, "most actions one game may have registered")
@@ -58,7 +54,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		logLevel    = zapcore.InfoLevel
 	)
 	fs.Var(&dashHosts, "dashboard-host", "a `host` name the dashboard also answers to, besides loopback and -allow-host (repeatable; anyone who reaches it drives the simulator)")
-	fs.Var(&logLevel, "log-level", "log `level`: debug shows every message (cut to 512 bytes), info hides them (default info)")
+	fs.Var(&logLevel, "log-level", "log `level`: debug adds every message in both directions, one line each (cut to 512 bytes);\n"+
+		"info (the default) shows connections, findings, advice and the server's own messages")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -69,14 +66,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	switch {
-	case *forceDelay < 0:
-		return errors.New("-force-delay must not be negative")
-	case *retries < 0:
-		return errors.New("-retries must not be negative")
-	case *resultTimeout <= 0:
-		return errors.New("-result-timeout must be positive")
-	case *errorRate < 0 || *errorRate > 1:
-		return errors.New("-error-rate must be between 0 and 1")
 	case *readTimeout <= 0:
 		return errors.New("-http-read-timeout must be positive")
 	case *maxActions <= 0:
@@ -86,21 +75,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case *opTimeout < 0:
 		return errors.New("-operator-timeout must not be negative")
 	}
+	behaviourOpts, err := behaviour.options()
+	if err != nil {
+		return err
+	}
 
 	log := newLogger(stdout, logLevel)
 	defer func() { _ = log.Sync() }()
-	opts := []server.Option{
+	opts := append(behaviourOpts,
 		server.WithLogger(log),
-		server.WithForceDelay(*forceDelay),
-		server.WithRetries(*retries),
-		server.WithResultTimeout(*resultTimeout),
-		server.WithErrorRate(*errorRate),
-		server.WithReregisterOnConnect(!*noReregister),
 		server.WithHTTPReadTimeout(*readTimeout),
 		server.WithMaxActions(*maxActions),
-		server.WithAllowedHosts(splitList(*allowHosts)...),
-		server.WithAllowedOrigins(splitList(*allowOrigins)...),
-	}
+		server.WithAllowedHosts(splitList(*allowHost)...),
+		server.WithAllowedOrigins(splitList(*allowOrigin)...),
+	)
 	policySeed := rand.Int64()
 	if flagSet(fs, "seed") {
 		opts = append(opts, server.WithSeed(*seed))
@@ -119,8 +107,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fields := []zap.Field{zap.String("websocket", s.URL())}
 	var side *httpSide
 	if *httpAddr != "" {
-		d, err := dashboard.New(s, dashboard.WithLogger(log), dashboard.WithOperator(op),
-			dashboard.WithRetries(*retries), dashboard.WithAllowedHosts(append(splitList(*allowHosts), dashHosts...)...))
+		dopts := []dashboard.Option{dashboard.WithLogger(log), dashboard.WithOperator(op),
+			dashboard.WithAllowedHosts(append(splitList(*allowHost), dashHosts...)...)}
+		if flagSet(fs, "retries") && behaviour.retries >= 0 {
+			dopts = append(dopts, dashboard.WithRetries(behaviour.retries))
+		}
+		d, err := dashboard.New(s, dopts...)
 		if err == nil {
 			side, err = startHTTP(*httpAddr, *readTimeout, s, d, log)
 		}
@@ -130,6 +122,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fields = append(fields, zap.String("http", "http://"+side.ln.Addr().String()), zap.String("dashboard", side.dashboardURL()))
 	}
+	fields = append(fields, zap.String("profile", behaviour.profile))
 	log.Info("neuro-server ready", fields...)
 	if side != nil {
 		log.Info("open the dashboard at " + side.dashboardURL())

@@ -73,7 +73,8 @@ func started(t *testing.T, args ...string) (lines <-chan string, wsURL, httpURL 
 
 func TestRunServesAndShutsDown(t *testing.T) {
 	lines, wsURL, httpURL, stop := started(t, "-ws-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0",
-		"-force-delay", "1ms", "-seed", "7", "-retries", "2", "-result-timeout", "5s", "-log-level", "debug")
+		"-force-delay", "1ms", "-seed", "7", "-retries", "2", "-result-timeout", "5s", "-log-level", "debug",
+		"-reregister", "-speech", "0") // profile neuro, but the mock's reregister and no speech between the frames read below
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
@@ -166,7 +167,17 @@ func TestRunRejectsBadInput(t *testing.T) {
 		{"-no-such-flag"},
 		{"-error-rate", "1.5"},
 		{"-force-delay", "-1s"},
-		{"-retries", "-1"},
+		{"-retries", "-2"},
+		{"-profile", "evil"},
+		{"-think-time", "2s,1s"},
+		{"-think-time", "soon"},
+		{"-speech", "-1s"},
+		{"-force-while-pending", "stack"},
+		{"-advice-limit", "churn-changes=0"},
+		{"-advice-limit", "no-such-limit=3"},
+		{"-advice-limit", "repeat"},
+		{"-act-every", "-1s"},
+		{"-reregister", "-no-reregister"},
 		{"-result-timeout", "0s"},
 		{"-log-level", "loud"},
 		{"-http-read-timeout", "0s"},
@@ -192,7 +203,9 @@ func TestRunHelp(t *testing.T) {
 		t.Fatalf("run -h = %v", err)
 	}
 	for _, f := range []string{"-ws-addr", "-http-addr", "-force-delay", "-seed", "-retries", "-result-timeout", "-error-rate",
-		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions",
+		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions", "-profile", "-think-time", "-sticky-retries",
+		"-force-while-pending", "-hold-context", "-speech", "-speech-updates", "-act-every", "-startup-ack", "-reregister",
+		"-no-reregister", "-advice", "-advice-limit", "-log-level",
 		"-policy", "-operator-timeout", "-dashboard-host"} {
 		if !strings.Contains(out.String(), f) {
 			t.Fatalf("usage lacks %s:\n%s", f, out.String())
@@ -337,4 +350,32 @@ func TestRunAllowFlags(t *testing.T) {
 			t.Errorf("Origin https://evil.example: %d, want 403", code)
 		}
 	})
+}
+
+func TestRangeAndAdviceLimitFlags(t *testing.T) {
+	var r durationRange
+	for in, want := range map[string]durationRange{
+		"2s":        {2 * time.Second, 2 * time.Second},
+		"500ms,2s":  {500 * time.Millisecond, 2 * time.Second},
+		" 1s , 1s ": {time.Second, time.Second},
+		"0":         {},
+		"0s,10ms":   {0, 10 * time.Millisecond},
+	} {
+		if err := r.Set(in); err != nil || r != want {
+			t.Errorf("Set(%q) = %+v, %v; want %+v", in, r, err, want)
+		}
+	}
+	if err := r.Set("500ms,2s"); err != nil || r.String() != "500ms,2s" {
+		t.Errorf("String() = %q, %v", r.String(), err)
+	}
+	var a adviceLimitsFlag
+	if err := a.Set("churn-changes=10, churn-window=30s"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Set("description-chars=120"); err != nil {
+		t.Fatal(err)
+	}
+	if a.l.ChurnChanges != 10 || a.l.ChurnWindow != 30*time.Second || a.l.DescriptionChars != 120 || a.l.Repeat != 0 {
+		t.Fatalf("limits %+v", a.l)
+	}
 }

@@ -21,12 +21,24 @@
 //		s.RequireNoWarnings()
 //	}
 //
-// The simulator answers the game's forces by itself, the way the official
-// mock server does (after a short delay under neurotest, see
+// The simulator answers the game's forces by itself, under the real
+// server's rules (after a short delay under neurotest, see
 // DefaultForceDelay): WaitForForce, WaitForAction, WaitForResult and
-// WaitForForceDone follow a force to its end. Unlike the official mock it
-// does not send actions/reregister_all when a game connects, so that the
-// messages of a test come in the same order on every run (see NewServer).
+// WaitForForceDone follow a force to its end. It does not send
+// actions/reregister_all when a game connects, speak or act on its own,
+// so that the messages of a test come in the same order on every run
+// (see NewServer).
+//
+// # Speech, give-ups and advice
+//
+// Speak and FinishSpeaking make Neuro talk and stop (speech_finished
+// updates, then one final message, cancelled or not); a force waits for
+// her by its priority, as on the real server. GiveUpForce drops the
+// pending force silently, and NewServer(t, FailThenSilent(n)) plays a
+// Neuro who fails n uses of a force and then gives it up: the cases a
+// game's re-force logic must survive. Advice, RequireNoAdvice and
+// WaitForAdvice deal with best-practice advice, which RequireNoWarnings
+// does not count.
 //
 // # Waiting without races
 //

@@ -70,10 +70,19 @@ type shared struct {
 // the simulator started is joined before the cleanup returns. Register
 // the game's own cleanup after NewServer, so that the game stops first.
 //
-// Defaults under neurotest, each overridden by the matching opts (later
-// options win):
-//   - a force delay of DefaultForceDelay instead of 500ms, so tests run
-//     fast;
+// The simulator follows the real server's rules (server.New's defaults):
+// it acknowledges startup, retries a failed force 3 times and then gives
+// it up silently, replaces a pending force with a new one, holds context
+// sent while a result is pending, and waits 30s for a result. Its timing
+// is made deterministic; the defaults under neurotest, each overridden by
+// the matching opts (later options win), are:
+//   - a fixed think time of DefaultForceDelay instead of 500ms, so tests
+//     run fast (server.WithThinkTime or WithForceDelay to change it);
+//   - no speech of her own (server.WithSpeech turns it on): she speaks
+//     only when the test says so, with Speak, and stops with
+//     FinishSpeaking;
+//   - no action of her own (server.WithActEvery turns it on): she acts
+//     only in answer to forces and through Act or SendAction;
 //   - no actions/reregister_all on connect (the official mock sends one):
 //     a game answers it with a second actions/register at a moment that
 //     varies from run to run, which would make tests flaky. Pass
@@ -82,11 +91,16 @@ type shared struct {
 //   - a logger writing to the test log (zaptest.NewLogger(t));
 //   - a random seed, logged so that a failing run can be repeated with
 //     server.WithSeed.
+//
+// server.WithProfile(server.ProfileRandy) plays the official mock
+// instead; options after it still apply.
 func NewServer(t testing.TB, opts ...server.Option) *Server {
 	t.Helper()
 	seed := rand.Int64()
 	all := append([]server.Option{
 		server.WithForceDelay(DefaultForceDelay),
+		server.WithSpeech(0, 0),
+		server.WithActEvery(0),
 		server.WithReregisterOnConnect(false),
 		server.WithLogger(zaptest.NewLogger(t)),
 		server.WithSeed(seed),
@@ -195,15 +209,17 @@ func (s *Server) Registry() []neuro.Action {
 	return s.Game().Actions
 }
 
-// ContextLog returns the context messages the game sent, oldest first.
+// ContextLog returns the context messages the game sent, oldest first,
+// as delivered to Neuro: a message sent while a result was pending is
+// held until the result came (Game().HeldContext lists those waiting).
 func (s *Server) ContextLog() []server.ContextEntry {
 	s.t.Helper()
 	return s.Game().Context
 }
 
-// Warnings returns the protocol warnings (the simulator's findings)
-// recorded so far, in order: the game's under WithGame, every game's
-// otherwise.
+// Warnings returns the protocol warnings (the simulator's findings of
+// level server.LevelProtocol) recorded so far, in order: the game's under
+// WithGame, every game's otherwise. Advice is apart (see Advice).
 func (s *Server) Warnings() []server.Finding {
 	if s.game == "" {
 		return s.sim.Findings()
@@ -216,18 +232,23 @@ func (s *Server) Warnings() []server.Finding {
 }
 
 // RequireNoWarnings fails the test, listing them, when the simulator
-// recorded protocol warnings (see Warnings). It checks what happened so
-// far: call it at the end of the test, after the game's last message
-// was seen (a WaitFor… helper or Act).
+// recorded protocol warnings (see Warnings); advice does not count (see
+// RequireNoAdvice). It checks what happened so far: call it at the end
+// of the test, after the game's last message was seen (a WaitFor…
+// helper or Act).
 func (s *Server) RequireNoWarnings() {
 	s.t.Helper()
 	if ws := s.Warnings(); len(ws) > 0 {
-		lines := make([]string, len(ws))
-		for i, w := range ws {
-			lines[i] = fmt.Sprintf("  game %s: %s", orID(w.Game, w.GameID), w)
-		}
-		s.t.Fatalf("neurotest: %d protocol warning(s):\n%s", len(ws), strings.Join(lines, "\n"))
+		s.t.Fatalf("neurotest: %d protocol warning(s):\n%s", len(ws), listFindings(ws))
 	}
+}
+
+func listFindings(fs []server.Finding) string {
+	lines := make([]string, len(fs))
+	for i, f := range fs {
+		lines[i] = fmt.Sprintf("  game %s: %s", orID(f.Game, f.GameID), f)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // RequireRegistered fails the test unless every named action is

@@ -90,6 +90,17 @@ func describe(e server.Event) string {
 		return fmt.Sprintf("%s → %s", who, clip(string(e.Frame)))
 	case server.EventFinding:
 		return fmt.Sprintf("%s warning: %s", who, e.Finding)
+	case server.EventAdvice:
+		return fmt.Sprintf("%s advice: %s", who, e.Finding)
+	case server.EventSpeech:
+		sp := e.Speech
+		line := fmt.Sprintf("%s speech %s (%s)", who, sp.Change, sp.Cause)
+		if sp.Reason != "" {
+			line += ": " + sp.Reason
+		}
+		return line
+	case server.EventContextHeld, server.EventContextDelivered:
+		return fmt.Sprintf("%s %s: %s", who, e.Kind, clip(e.Context.Message))
 	case server.EventResult:
 		r := e.Result
 		if r.TimedOut {
@@ -214,7 +225,9 @@ func (s *Server) WaitForResult(id string) server.Result {
 
 // WaitForForceDone waits until the simulator finished with a force of the
 // game and says how: server.ForceSucceeded once an action of it got a
-// successful result, server.ForceGaveUp after the retries, and so on.
+// successful result, server.ForceGaveUp after the retries (silently: the
+// game is told nothing), server.ForceReplaced when the game sent another
+// force meanwhile, and so on.
 func (s *Server) WaitForForceDone() server.ForceDone {
 	s.t.Helper()
 	e := s.next("end of a force of "+s.whose(), func(e server.Event) bool {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // ---- Go API: sending ----
@@ -18,7 +18,7 @@ import (
 // Send sends one Neuro → game message to a game and waits until it is
 // written. An ActionRequest sent this way is tracked like any other action
 // (see SendAction).
-func (s *Server) Send(ctx context.Context, gameRef string, m neuro.Message) error {
+func (s *Server) Send(ctx context.Context, gameRef string, m wire.Message) error {
 	frame, err := encodeToGame(m)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (s *Server) SendAction(ctx context.Context, gameRef, name, data string) (st
 	if err != nil {
 		return "", err
 	}
-	p, err := g.sendAction(ctx, name, data, data != "", nil, 0, false)
+	p, err := g.sendAction(ctx, name, data, data != "", nil, PendingAction{})
 	if err != nil {
 		return "", err
 	}
@@ -91,7 +91,7 @@ func (s *Server) Act(ctx context.Context, gameRef, name, data string) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	p, err := g.sendAction(ctx, name, data, data != "", nil, 0, false)
+	p, err := g.sendAction(ctx, name, data, data != "", nil, PendingAction{})
 	if err != nil {
 		return Result{}, err
 	}
@@ -125,18 +125,18 @@ func (s *Server) AwaitResult(ctx context.Context, gameRef, id string) (Result, e
 
 // ReregisterAll sends actions/reregister_all to a game.
 func (s *Server) ReregisterAll(ctx context.Context, gameRef string) error {
-	return s.Send(ctx, gameRef, neuro.ReregisterAll{})
+	return s.Send(ctx, gameRef, wire.ReregisterAll{})
 }
 
 // ShutdownGraceful sends shutdown/graceful to a game; wants false cancels
 // an earlier request.
 func (s *Server) ShutdownGraceful(ctx context.Context, gameRef string, wants bool) error {
-	return s.Send(ctx, gameRef, neuro.ShutdownGraceful{WantsShutdown: wants})
+	return s.Send(ctx, gameRef, wire.ShutdownGraceful{WantsShutdown: wants})
 }
 
 // ShutdownImmediate sends shutdown/immediate to a game.
 func (s *Server) ShutdownImmediate(ctx context.Context, gameRef string) error {
-	return s.Send(ctx, gameRef, neuro.ShutdownImmediate{})
+	return s.Send(ctx, gameRef, wire.ShutdownImmediate{})
 }
 
 // ---- Go API: inspecting ----
@@ -169,7 +169,7 @@ func (s *Server) State() State {
 
 // Registry returns the actions a game has registered, in registration
 // order.
-func (s *Server) Registry(gameRef string) ([]neuro.Action, error) {
+func (s *Server) Registry(gameRef string) ([]wire.Action, error) {
 	st, err := s.Game(gameRef)
 	return st.Actions, err
 }
@@ -180,11 +180,17 @@ func (s *Server) ContextLog(gameRef string) ([]ContextEntry, error) {
 	return st.Context, err
 }
 
-// Findings returns the recorded findings of every game, in order.
+// Findings returns the recorded protocol findings of every game, in
+// order (advice apart: see Advice).
 func (s *Server) Findings() []Finding {
+	return s.allFindings(func(st GameState) []Finding { return st.Findings })
+}
+
+// allFindings gathers one list of findings of every game, in order.
+func (s *Server) allFindings(list func(GameState) []Finding) []Finding {
 	var out []Finding
 	for _, st := range s.Games() {
-		out = append(out, st.Findings...)
+		out = append(out, list(st)...)
 	}
 	slices.SortFunc(out, func(a, b Finding) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out

@@ -7,20 +7,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // The protocol checks on what a game registers, forces and answers. Each
 // runs under game.mu, in time linear in the frame it checks.
 
-func (g *game) registerLocked(m wire.RegisterActions) {
+func (g *game) registerLocked(m wire.RegisterActions, now time.Time) {
 	notes := make(map[int]wire.SchemaNote, len(m.SchemaNotes))
 	for _, n := range m.SchemaNotes {
 		notes[n.Index] = n
 	}
 	inFrame := make(map[string]bool, len(m.Actions))
-	refused := 0
+	refused, added := 0, 0
 	for i, a := range m.Actions {
 		if prev, dup := g.registry.get(a.Name); dup {
 			// Registering the very same action again in a later frame is
@@ -58,7 +57,10 @@ func (g *game) registerLocked(m wire.RegisterActions) {
 		}
 		inFrame[a.Name] = true
 		g.registry.add(a, c.size)
+		g.adviseActionLocked(a, now)
+		added++
 	}
+	g.adviseChangesLocked(added, nil, now)
 	if refused > 0 {
 		g.findLocked(FindingTooManyActions, fmt.Sprintf("%d actions of this frame are not registered: the game has %d actions registered "+
 			"and may have at most %d (%d MiB); unregister actions it no longer offers", refused, g.registry.len(),
@@ -67,14 +69,15 @@ func (g *game) registerLocked(m wire.RegisterActions) {
 }
 
 // sameAction reports whether two registrations of one name are identical.
-func sameAction(a, b neuro.Action) bool {
+func sameAction(a, b wire.Action) bool {
 	if a.Description != b.Description || len(a.Schema) != len(b.Schema) {
 		return false
 	}
 	return len(a.Schema) == 0 || reflect.DeepEqual(a.Schema, b.Schema)
 }
 
-func (g *game) forceLocked(m neuro.ForceActions, now time.Time) {
+func (g *game) forceLocked(m wire.ForceActions, now time.Time) {
+	g.adviseForceLocked(m, now)
 	var missing []string
 	known := 0
 	for _, n := range m.ActionNames {
@@ -97,19 +100,28 @@ func (g *game) forceLocked(m neuro.ForceActions, now time.Time) {
 		}
 		return
 	}
-	if len(g.queue) >= maxQueuedForces {
+	f := &force{msg: m, receivedAt: now, cancel: make(chan struct{})}
+	switch {
+	case len(g.queue) == 0:
+	case g.env.settings.pendingForce == ForceReplace:
+		old := g.queue[0]
+		g.findLocked(FindingForceWhilePending, fmt.Sprintf("a force (%q) is still pending; this one replaces it, as the real server does. "+
+			"Send one force at a time and wait for it to resolve", old.msg.Query))
+		g.cancelLocked(old, ForceReplaced)
+		clear(g.queue)
+		g.queue = g.queue[:0]
+	case len(g.queue) >= maxQueuedForces:
 		g.findLocked(FindingForceQueueFull, fmt.Sprintf("%d forces are already waiting; force %q is dropped. Send one force at a time and wait for it to resolve",
 			len(g.queue), m.Query))
 		return
-	}
-	if len(g.queue) > 0 {
+	default:
 		g.findLocked(FindingForceWhilePending, fmt.Sprintf("a force (%q) is still pending; this one is queued behind %d", g.queue[0].msg.Query, len(g.queue)))
 	}
-	g.queue = append(g.queue, &force{msg: m, receivedAt: now, cancel: make(chan struct{})})
+	g.queue = append(g.queue, f)
 	g.signal()
 }
 
-func (g *game) resultLocked(m neuro.ActionResult, now time.Time) {
+func (g *game) resultLocked(m wire.ActionResult, now time.Time) {
 	if !m.Success && strings.TrimSpace(m.Message) == "" {
 		g.findLocked(FindingFailedNoMessage, fmt.Sprintf("failed result for id %s has no message; say how to succeed", m.ID))
 	}

@@ -10,12 +10,13 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/neurokit/neurokit/events"
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // gameEnv is everything a game needs from its server: its settings, the
-// event log, the logger, the policy, the session, and the sources of
-// action ids and injected faults. A server makes one and shares it with
+// event log, the logger, the policies (for forces, and for her own
+// actions), the session, and the sources of action ids, injected faults
+// and random durations. A server makes one and shares it with
 // every game; all of it is safe for concurrent use, and none of it gives
 // a game access to the Server itself.
 type gameEnv struct {
@@ -23,17 +24,19 @@ type gameEnv struct {
 	log      *zap.Logger
 	events   *eventLog
 	policy   Policy
+	own      Policy // her own actions (WithActEvery)
 	session  events.Session
 	ids      *idSource
 	faults   *faultSource
+	rand     *randSource
 }
 
 // gameSettings are the options a game reads; they never change.
 type gameSettings struct {
-	forceDelay    time.Duration
-	retries       int
-	resultTimeout time.Duration
-	maxActions    int
+	behaviour
+	maxActions   int
+	advice       bool
+	adviceLimits AdviceLimits
 }
 
 func (e *gameEnv) record(ev Event) Event { return e.events.add(ev) }
@@ -59,7 +62,7 @@ type faultSource struct {
 
 // inject returns bad data for an action with schema (valid being the data
 // the policy chose) and true, with probability rate; otherwise false.
-func (f *faultSource) inject(schema neuro.Schema, valid string) (string, bool) {
+func (f *faultSource) inject(schema wire.Schema, valid string) (string, bool) {
 	if f.rate <= 0 || len(schema) == 0 {
 		return "", false
 	}
@@ -69,4 +72,26 @@ func (f *faultSource) inject(schema neuro.Schema, valid string) (string, bool) {
 		return "", false
 	}
 	return corruptData(schema, valid, f.rng), true
+}
+
+// randSource draws the durations of the server's behaviour (think time,
+// speech, jitter) from its seed. It is safe for concurrent use.
+type randSource struct {
+	mu sync.Mutex
+	r  *rand.Rand
+}
+
+// between returns a duration drawn uniformly from [lo, hi].
+func (s *randSource) between(lo, hi time.Duration) time.Duration {
+	if hi <= lo {
+		return lo
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return lo + time.Duration(s.r.Int64N(int64(hi-lo)+1))
+}
+
+// jitter returns d give or take half of it.
+func (s *randSource) jitter(d time.Duration) time.Duration {
+	return s.between(d-d/2, d+d/2)
 }

@@ -7,14 +7,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // corruptData returns data that does not satisfy schema, the way a
 // language model gets it wrong: truncated JSON, a required property left
 // out, or a property of the wrong type. valid is a document that does
 // satisfy it.
-func corruptData(schema neuro.Schema, valid string, r *rand.Rand) string {
+func corruptData(schema wire.Schema, valid string, r *rand.Rand) string {
 	var s map[string]any
 	if raw, err := json.Marshal(schema); err == nil {
 		_ = json.Unmarshal(raw, &s)

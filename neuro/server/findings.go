@@ -29,18 +29,20 @@ const (
 	FindingUnknownCommand    FindingKind = "unknown command"
 	FindingMalformed         FindingKind = "malformed message"
 	FindingResultTimeout     FindingKind = "result timeout"
-	FindingRetriesExhausted  FindingKind = "force retries exhausted"
 	FindingPolicyFailed      FindingKind = "policy failed"
 	FindingNotReading        FindingKind = "game not reading"
 )
 
-// Finding is one protocol check that failed for one game.
+// Finding is one protocol check that failed for one game, or (with Level
+// LevelAdvice) one best-practice rule it did not follow.
 type Finding struct {
-	// Seq is the sequence number of the EventFinding that reported it.
-	Seq    uint64      `json:"seq"`
-	GameID string      `json:"gameId"`
-	Game   string      `json:"game"`
-	Kind   FindingKind `json:"kind"`
+	// Seq is the sequence number of the EventFinding (EventAdvice) that
+	// reported it.
+	Seq    uint64       `json:"seq"`
+	GameID string       `json:"gameId"`
+	Game   string       `json:"game"`
+	Level  FindingLevel `json:"level"`
+	Kind   FindingKind  `json:"kind"`
 	// Detail says what was wrong, in plain words (cut to 1 KiB).
 	Detail string    `json:"detail"`
 	Time   time.Time `json:"time"`

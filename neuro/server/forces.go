@@ -9,15 +9,23 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // force is one actions/force message, queued or being served.
 type force struct {
-	msg        neuro.ForceActions
+	msg        wire.ForceActions
 	receivedAt time.Time
 	attempts   int
-	cancel     chan struct{} // closed when a new startup drops it
+	cancel     chan struct{} // closed when it is replaced, given up or dropped by a startup
+	ended      bool          // its ForceDone is recorded (under game.mu)
+	stage      ForceStage    // under game.mu; "" is StageQueued
+}
+
+// forceTally counts how a game's forces ended, for GameState.
+type forceTally struct {
+	last                 *ForceDone
+	gaveUp, replaced, ok int
 }
 
 // forceLoop serves the game's forces one at a time until ctx ends.
@@ -44,16 +52,22 @@ func (g *game) forceLoop(ctx context.Context) {
 	}
 }
 
-// serveForce answers f: after the force delay, the policy's choice; on a
-// failed or timed-out result, again after the delay, up to the retry
-// limit.
+// serveForce answers f: once she is free to (waitTurn) and has thought
+// (WithThinkTime), the policy's choice; on a failed or timed-out result,
+// the same again, up to the retry limit, after which f is given up
+// silently.
 func (g *game) serveForce(ctx context.Context, f *force) {
 	set := g.env.settings
+	sticky := ""
 	for attempt := 1; ; attempt++ {
-		if !g.sleep(ctx, f, set.forceDelay) {
-			return // cancelled (recorded by cancelForcesLocked) or ending
+		if !g.waitTurn(ctx, f) {
+			return // cancelled (recorded by whoever cancelled it) or ending
 		}
-		req, ok := g.forceRequest(f, attempt)
+		g.setStage(f, StageThinking)
+		if !g.sleep(ctx, f, g.env.rand.between(set.thinkMin, set.thinkMax)) {
+			return
+		}
+		req, ok := g.forceRequest(f, attempt, sticky)
 		if !ok {
 			g.find(FindingForceUnregistered, fmt.Sprintf("none of the actions of force %q is registered any more; it is dropped", f.msg.Query))
 			g.finishForce(f, ForceDropped)
@@ -68,6 +82,9 @@ func (g *game) serveForce(ctx context.Context, f *force) {
 			g.finishForce(f, ForceFailed)
 			return
 		}
+		if set.stickyRetries {
+			sticky = c.Name
+		}
 		faulty := false
 		if a, ok := findAction(req.Actions, c.Name); ok {
 			if bad, inject := g.env.faults.inject(a.Schema, c.Data); inject {
@@ -75,9 +92,9 @@ func (g *game) serveForce(ctx context.Context, f *force) {
 			}
 		}
 		g.mu.Lock()
-		f.attempts = attempt
+		f.attempts, f.stage = attempt, StageResult
 		g.mu.Unlock()
-		p, err := g.sendAction(ctx, c.Name, c.Data, c.HasData, f, attempt, faulty)
+		p, err := g.sendAction(ctx, c.Name, c.Data, c.HasData, f, PendingAction{Attempt: attempt, Faulty: faulty})
 		if err != nil {
 			return // the connection is ending
 		}
@@ -89,24 +106,39 @@ func (g *game) serveForce(ctx context.Context, f *force) {
 			g.finishForce(f, ForceSucceeded)
 			return
 		}
-		if attempt > set.retries {
-			g.find(FindingRetriesExhausted, fmt.Sprintf("force %q: no success after %d attempts; giving up", f.msg.Query, attempt))
-			g.finishForce(f, ForceGaveUp)
+		if set.retries >= 0 && attempt > set.retries {
+			g.finishForce(f, ForceGaveUp) // silently: nothing tells the game
 			return
 		}
 	}
 }
 
-func findAction(actions []neuro.Action, name string) (neuro.Action, bool) {
+func (g *game) setStage(f *force, st ForceStage) {
+	g.mu.Lock()
+	f.stage = st
+	g.mu.Unlock()
+}
+
+func findAction(actions []wire.Action, name string) (wire.Action, bool) {
 	for _, a := range actions {
 		if a.Name == name {
 			return a, true
 		}
 	}
-	return neuro.Action{}, false
+	return wire.Action{}, false
 }
 
 func (g *game) sleep(ctx context.Context, f *force, d time.Duration) bool {
+	if d <= 0 {
+		select {
+		case <-f.cancel:
+			return false
+		case <-ctx.Done():
+			return false
+		default:
+			return true
+		}
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -119,11 +151,16 @@ func (g *game) sleep(ctx context.Context, f *force, d time.Duration) bool {
 }
 
 // forceRequest builds the policy's view of f: its listed actions that are
-// registered now, each once.
-func (g *game) forceRequest(f *force, attempt int) (ForceRequest, bool) {
+// registered now, each once; only the sticky one, when it is set and
+// still registered (WithStickyRetries).
+func (g *game) forceRequest(f *force, attempt int, sticky string) (ForceRequest, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	req := ForceRequest{GameID: g.id, Game: g.name, Force: f.msg, Attempt: attempt, Context: g.logs.context.list()}
+	if a, ok := g.registry.get(sticky); ok && sticky != "" {
+		req.Actions = []wire.Action{a}
+		return req, true
+	}
 	seen := make(map[string]bool, len(f.msg.ActionNames))
 	for _, n := range f.msg.ActionNames {
 		if a, ok := g.registry.get(n); ok && !seen[n] {
@@ -134,26 +171,56 @@ func (g *game) forceRequest(f *force, attempt int) (ForceRequest, bool) {
 	return req, len(req.Actions) > 0
 }
 
-// finishForce removes f from the head of the queue (unless a startup
-// already dropped it) and lets the next force be served.
+// finishForce ends f with outcome (unless it ended already: replaced,
+// given up by hand or dropped by a startup) and lets the next force be
+// served.
 func (g *game) finishForce(f *force, outcome ForceOutcome) {
 	g.mu.Lock()
 	g.popForceLocked(f)
-	done := &ForceDone{Force: f.msg, Outcome: outcome, Attempts: f.attempts}
-	g.env.record(Event{Kind: EventForceDone, GameID: g.id, Game: g.name, Force: done})
+	recorded := g.endForceLocked(f, outcome)
 	g.mu.Unlock()
-	g.env.log.Debug("force done", zap.String("game", g.label()), zap.String("query", f.msg.Query),
-		zap.String("outcome", string(outcome)), zap.Int("attempts", f.attempts))
+	if recorded {
+		g.env.log.Debug("force done", zap.String("game", g.label()), zap.String("query", f.msg.Query),
+			zap.String("outcome", string(outcome)), zap.Int("attempts", f.attempts))
+	}
 	g.signal()
+}
+
+// endForceLocked records how f ended, once; it reports whether it did.
+func (g *game) endForceLocked(f *force, outcome ForceOutcome) bool {
+	if f.ended {
+		return false
+	}
+	f.ended = true
+	done := &ForceDone{Force: f.msg, Outcome: outcome, Attempts: f.attempts, Retries: max(f.attempts-1, 0)}
+	g.forces.last = done
+	switch outcome {
+	case ForceGaveUp:
+		g.forces.gaveUp++
+	case ForceReplaced:
+		g.forces.replaced++
+	case ForceSucceeded:
+		g.forces.ok++
+	}
+	g.env.record(Event{Kind: EventForceDone, GameID: g.id, Game: g.name, Force: done})
+	return true
+}
+
+// cancelLocked stops serving f at once with outcome: the force goroutine
+// drops it wherever it is (waiting for her, thinking, waiting for a
+// result). A pending action of f stays pending; its result is recorded.
+func (g *game) cancelLocked(f *force, outcome ForceOutcome) {
+	if !f.ended {
+		close(f.cancel)
+	}
+	g.endForceLocked(f, outcome)
 }
 
 // cancelForcesLocked drops every queued force (a new startup, or the
 // connection ended), waking the force goroutine if it serves one.
 func (g *game) cancelForcesLocked() {
 	for _, f := range g.queue {
-		close(f.cancel)
-		g.env.record(Event{Kind: EventForceDone, GameID: g.id, Game: g.name,
-			Force: &ForceDone{Force: f.msg, Outcome: ForceCancelled, Attempts: f.attempts}})
+		g.cancelLocked(f, ForceCancelled)
 	}
 	g.queue = nil
 }
@@ -162,4 +229,17 @@ func (g *game) popForceLocked(f *force) {
 	if len(g.queue) > 0 && g.queue[0] == f {
 		g.queue = slices.Delete(g.queue, 0, 1)
 	}
+}
+
+// giveUpLocked gives up the force being served (Server.GiveUpForce), as
+// the real server does after its retries: silently.
+func (g *game) giveUpLocked() bool {
+	if len(g.queue) == 0 {
+		return false
+	}
+	f := g.queue[0]
+	g.popForceLocked(f)
+	g.cancelLocked(f, ForceGaveUp)
+	g.signal()
+	return true
 }

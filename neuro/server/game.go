@@ -11,7 +11,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
@@ -20,13 +19,14 @@ import (
 // the frames it sends (handle), by its force loop and by the Go API, all
 // under mu.
 type game struct {
-	env  *gameEnv
-	id   string
-	conn transport.Conn
-	live atomic.Bool
-	gone chan struct{} // closed when the connection ended
-	wake chan struct{} // wakes the force loop (capacity 1)
-	out  outbox
+	env       *gameEnv
+	id        string
+	conn      transport.Conn
+	live      atomic.Bool
+	gone      chan struct{} // closed when the connection ended
+	wake      chan struct{} // wakes the force loop (capacity 1)
+	brainWake chan struct{} // wakes the brain (capacity 1)
+	out       outbox
 
 	// closeSent is the close code and reason Disconnect sent, for the log.
 	closeSent atomic.Pointer[closeNote]
@@ -45,6 +45,14 @@ type game struct {
 	expired        map[string]bool
 	expiredOrder   []string
 	queue          []*force
+	forces         forceTally
+	held           []ContextEntry // context held while a result is pending
+	heldBytes      int
+	speech         *utterance // what she is saying; nil when silent
+	utterances     int
+	lastFinal      time.Time
+	nextAct        time.Time // her next action of her own (WithActEvery)
+	advice         adviser
 	// While a frame is handled, inFrame is set and frameKinds counts the
 	// findings of each kind it caused (see findLocked).
 	inFrame    bool
@@ -64,11 +72,13 @@ func newGame(env *gameEnv, id string, conn transport.Conn) *game {
 		conn:        conn,
 		gone:        make(chan struct{}),
 		wake:        make(chan struct{}, 1),
+		brainWake:   make(chan struct{}, 1),
 		out:         newOutbox(),
 		connectedAt: time.Now(),
 		logs:        newGameLogs(),
 		pending:     map[string]*pending{},
 		expired:     map[string]bool{},
+		advice:      newAdviser(env.settings.advice, env.settings.adviceLimits),
 	}
 	g.live.Store(true)
 	return g
@@ -96,10 +106,11 @@ func (g *game) signal() {
 	}
 }
 
-// findLocked records a finding; g.mu must be held. It logs and records
-// the event while holding it, so findings keep their order; neither calls
-// back into the game. While a frame is handled, only the first few
-// findings of each kind are recorded; endFrameLocked counts the rest.
+// findLocked records a finding or, for the Advice… kinds, an advice;
+// g.mu must be held. It logs and records the event while holding it, so
+// findings keep their order; neither calls back into the game. While a
+// frame is handled, only the first few findings of each kind are
+// recorded; endFrameLocked counts the rest.
 func (g *game) findLocked(kind FindingKind, detail string) {
 	if g.inFrame {
 		if g.frameKinds == nil {
@@ -110,10 +121,18 @@ func (g *game) findLocked(kind FindingKind, detail string) {
 			return
 		}
 	}
-	f := Finding{GameID: g.id, Game: g.name, Kind: kind, Detail: clip(detail, maxDetail), Time: time.Now()}
+	level := kind.Level()
+	f := Finding{GameID: g.id, Game: g.name, Level: level, Kind: kind, Detail: clip(detail, maxDetail), Time: time.Now()}
+	fields := []zap.Field{zap.String("game", orID(g.name, g.id)), zap.String("id", g.id), zap.String("detail", f.Detail)}
+	if level == LevelAdvice {
+		e := g.env.record(Event{Kind: EventAdvice, GameID: g.id, Game: g.name, Time: f.Time, Finding: &f})
+		g.logs.advice.add(*e.Finding)
+		g.env.log.Info("advice: "+string(kind), fields...)
+		return
+	}
 	e := g.env.record(Event{Kind: EventFinding, GameID: g.id, Game: g.name, Time: f.Time, Finding: &f})
 	g.logs.findings.add(*e.Finding)
-	g.env.log.Warn("finding: "+string(kind), zap.String("game", orID(g.name, g.id)), zap.String("id", g.id), zap.String("detail", f.Detail))
+	g.env.log.Warn("finding: "+string(kind), fields...)
 }
 
 func (g *game) find(kind FindingKind, detail string) {
@@ -169,7 +188,7 @@ func (g *game) handle(frame []byte) {
 
 // applyLocked checks a decoded frame and changes the game's state by it;
 // it returns the reply to send, if any.
-func (g *game) applyLocked(d decoded, now time.Time) neuro.Message {
+func (g *game) applyLocked(d decoded, now time.Time) wire.Message {
 	if d.game != "" && d.game != g.name {
 		g.findLocked(FindingGameRenamed, fmt.Sprintf("game %q now calls itself %q; the name must never change", g.name, d.game))
 	}
@@ -177,28 +196,32 @@ func (g *game) applyLocked(d decoded, now time.Time) neuro.Message {
 		g.findLocked(FindingMalformed, d.err.Error())
 		return nil
 	}
-	if _, isStartup := d.msg.(neuro.Startup); !isStartup && !g.startedUp {
+	if _, isStartup := d.msg.(wire.Startup); !isStartup && !g.startedUp {
 		g.findLocked(FindingBeforeStartup, fmt.Sprintf("%q before startup; startup must be the first message of a connection", d.cmd))
 	}
 	switch m := d.msg.(type) {
-	case neuro.Startup:
+	case wire.Startup:
 		g.startedUp = true
 		g.registry.reset()
 		g.cancelForcesLocked()
-		return neuro.StartupAck{Session: wire.Session(g.env.session)}
-	case neuro.Context:
-		g.logs.context.add(ContextEntry{Message: clip(m.Message, maxStoredText), Silent: m.Silent, Time: now})
-	case neuro.RegisterActions:
-		g.registerLocked(m)
-	case neuro.UnregisterActions:
-		g.registry.remove(m.ActionNames)
-	case neuro.ForceActions:
+		g.wakeBrain() // she may act on her own from now on
+		if g.env.settings.startupAck {
+			return wire.StartupAck{Session: wire.Session(g.env.session)}
+		}
+	case wire.ContextMessage:
+		g.contextLocked(m, now)
+	case wire.RegisterActions:
+		g.registerLocked(m, now)
+	case wire.UnregisterActions:
+		removed := g.registry.remove(m.ActionNames)
+		g.adviseChangesLocked(len(removed), removed, now)
+	case wire.ForceActions:
 		g.forceLocked(m, now)
-	case neuro.ActionResult:
+	case wire.ActionResult:
 		g.resultLocked(m, now)
-	case neuro.ShutdownReady:
+	case wire.ShutdownReady:
 		g.shutdownReady = true
-	case neuro.Unknown:
+	case wire.Unknown:
 		g.findLocked(FindingUnknownCommand, fmt.Sprintf("command %q is not part of the Neuro API", m.Cmd))
 	}
 	return nil
@@ -237,14 +260,18 @@ func frameField(frame []byte) zap.Field {
 	return zap.String("frame", fmt.Sprintf("%s… (%d bytes)", cutAt(string(frame[:min(len(frame), maxLoggedFrame+utf8.UTFMax)]), maxLoggedFrame), len(frame)))
 }
 
-// disconnect marks the game gone, cancels its forces, and keeps only a
-// summary of its logs and registry; the big frames it sent lose their
-// decoded copies in the event history.
+// disconnect marks the game gone, cancels its forces, ends her
+// utterance, delivers its held context, and keeps only a summary of its
+// logs and registry; the big frames it sent lose their decoded copies in
+// the event history.
 func (g *game) disconnect() {
 	g.mu.Lock()
 	g.live.Store(false)
-	g.disconnectedAt = time.Now()
+	now := time.Now()
+	g.disconnectedAt = now
 	g.cancelForcesLocked()
+	g.endSpeechLocked(now, true, reasonGone)
+	g.releaseHeldLocked(now)
 	g.logs.summarise()
 	g.registry.summarise()
 	close(g.gone)

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // ErrCannotGenerate is wrapped by the errors of GenerateData when a schema
@@ -54,11 +54,11 @@ const (
 //
 // GenerateData is safe for concurrent use with distinct r; a *rand.Rand
 // itself is not safe for concurrent use.
-func GenerateData(ctx context.Context, schema neuro.Schema, r *rand.Rand) (string, error) {
+func GenerateData(ctx context.Context, schema wire.Schema, r *rand.Rand) (string, error) {
 	if len(schema) == 0 {
 		return "{}", nil
 	}
-	// Normalise Go-built schemas ([]string, int, nested neuro.Schema...) to
+	// Normalise Go-built schemas ([]string, int, nested wire.Schema...) to
 	// the shapes encoding/json produces.
 	raw, err := json.Marshal(schema)
 	if err != nil {

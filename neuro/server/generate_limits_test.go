@@ -11,7 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // schemaBomb asks for an array of 1,048,576 arrays of 1,048,576 items.
@@ -136,13 +136,13 @@ func compileValidator(t *testing.T, src string) *jsonschema.Schema {
 func TestForceWithSchemaBomb(t *testing.T) {
 	s := newTestServer(t)
 	g := connect(t, s, "Bomber")
-	var bomb neuro.Schema
+	var bomb wire.Schema
 	if err := json.Unmarshal([]byte(schemaBomb), &bomb); err != nil {
 		t.Fatal(err)
 	}
-	g.hello(neuro.Action{Name: "bomb", Description: "Boom.", Schema: bomb}, waveAction)
+	g.hello(wire.Action{Name: "bomb", Description: "Boom.", Schema: bomb}, waveAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "go", ActionNames: []string{"bomb"}})
+	g.send(wire.ForceActions{Query: "go", ActionNames: []string{"bomb"}})
 	if e := waitEvent(t, w, isForceDone); e.Force.Outcome != ForceFailed {
 		t.Fatalf("force done %+v, want failed", e.Force)
 	}
@@ -151,14 +151,14 @@ func TestForceWithSchemaBomb(t *testing.T) {
 		t.Fatalf("finding %q does not say which action and why", f.Detail)
 	}
 	// The game is served as before.
-	g.send(neuro.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
+	g.send(wire.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
 	a := g.expectAction()
 	if a.Name != "wave" {
 		t.Fatalf("next force answered with %+v", a)
 	}
 	g.result(a.ID, true, "")
 	// With another action listed, the force is answered with that one.
-	g.send(neuro.ForceActions{Query: "either", ActionNames: []string{"bomb", "wave"}})
+	g.send(wire.ForceActions{Query: "either", ActionNames: []string{"bomb", "wave"}})
 	if a := g.expectAction(); a.Name != "wave" {
 		t.Fatalf("force of bomb or wave answered with %+v", a)
 	}

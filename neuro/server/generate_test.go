@@ -11,7 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // generatorSchemas are the schemas GenerateData must satisfy. Each is
@@ -86,7 +86,7 @@ func TestGenerateDataValidates(t *testing.T) {
 			if err != nil {
 				t.Fatalf("schema does not compile: %v", err)
 			}
-			var schema neuro.Schema
+			var schema wire.Schema
 			if err := json.Unmarshal([]byte(src), &schema); err != nil {
 				t.Fatal(err)
 			}
@@ -119,12 +119,12 @@ func firstKey(m map[string]bool) string {
 }
 
 func TestGenerateDataGoSchema(t *testing.T) {
-	// Schemas built in Go carry []string, int and nested neuro.Schema.
-	schema := neuro.Schema{
+	// Schemas built in Go carry []string, int and nested wire.Schema.
+	schema := wire.Schema{
 		"type": "object",
 		"properties": map[string]any{
-			"cell": neuro.Schema{"type": "integer", "enum": []int{2, 4}},
-			"tags": neuro.Schema{"type": "array", "items": neuro.Schema{"type": "string"}, "minItems": 1},
+			"cell": wire.Schema{"type": "integer", "enum": []int{2, 4}},
+			"tags": wire.Schema{"type": "array", "items": wire.Schema{"type": "string"}, "minItems": 1},
 		},
 		"required": []string{"cell", "tags"},
 	}
@@ -148,7 +148,7 @@ func TestGenerateDataGoSchema(t *testing.T) {
 }
 
 func TestGenerateDataDeterministic(t *testing.T) {
-	var schema neuro.Schema
+	var schema wire.Schema
 	if err := json.Unmarshal([]byte(generatorSchemas["nested objects"]), &schema); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestGenerateDataDeterministic(t *testing.T) {
 }
 
 func TestGenerateDataEmpty(t *testing.T) {
-	for _, s := range []neuro.Schema{nil, {}} {
+	for _, s := range []wire.Schema{nil, {}} {
 		d, err := GenerateData(context.Background(), s, rand.New(rand.NewPCG(1, 1)))
 		if err != nil || d != "{}" {
 			t.Fatalf("GenerateData(%v) = %q, %v; want {}", s, d, err)
@@ -190,7 +190,7 @@ func TestGenerateDataUnsatisfiable(t *testing.T) {
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
-			var schema neuro.Schema
+			var schema wire.Schema
 			if err := json.Unmarshal([]byte(src), &schema); err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func TestGenerateDataUnsatisfiable(t *testing.T) {
 }
 
 func ExampleGenerateData() {
-	schema := neuro.Schema{
+	schema := wire.Schema{
 		"type":       "object",
 		"properties": map[string]any{"cell": map[string]any{"type": "integer", "enum": []int{3}}},
 		"required":   []string{"cell"},

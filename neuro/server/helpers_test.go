@@ -11,7 +11,6 @@ import (
 	"go.uber.org/goleak"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/schema"
 	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
@@ -73,7 +72,7 @@ func connectConn(t testing.TB, s *Server, name string, wrap func(transport.Conn)
 	return g
 }
 
-func (g *fakeGame) send(m neuro.Message) {
+func (g *fakeGame) send(m wire.Message) {
 	g.t.Helper()
 	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
@@ -90,7 +89,7 @@ func (g *fakeGame) sendRaw(frame string) {
 }
 
 // next reads and decodes the next server frame.
-func (g *fakeGame) next() neuro.Message {
+func (g *fakeGame) next() wire.Message {
 	g.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
@@ -106,7 +105,7 @@ func (g *fakeGame) next() neuro.Message {
 }
 
 // expect reads the next frame and checks its command.
-func (g *fakeGame) expect(cmd string) neuro.Message {
+func (g *fakeGame) expect(cmd string) wire.Message {
 	g.t.Helper()
 	m := g.next()
 	if m.Command() != cmd {
@@ -115,26 +114,26 @@ func (g *fakeGame) expect(cmd string) neuro.Message {
 	return m
 }
 
-func (g *fakeGame) expectAction() neuro.ActionRequest {
+func (g *fakeGame) expectAction() wire.ActionRequest {
 	g.t.Helper()
-	return g.expect(neuro.CmdAction).(neuro.ActionRequest)
+	return g.expect(wire.CmdAction).(wire.ActionRequest)
 }
 
 // hello reads reregister_all, sends startup, reads the acknowledgement and
 // registers actions.
-func (g *fakeGame) hello(actions ...neuro.Action) {
+func (g *fakeGame) hello(actions ...wire.Action) {
 	g.t.Helper()
-	g.expect(neuro.CmdReregisterAll)
-	g.send(neuro.Startup{})
-	g.expect(neuro.CmdStartup)
+	g.expect(wire.CmdReregisterAll)
+	g.send(wire.Startup{})
+	g.expect(wire.CmdStartup)
 	if len(actions) > 0 {
-		g.send(neuro.RegisterActions{Actions: actions})
+		g.send(wire.RegisterActions{Actions: actions})
 	}
 }
 
 func (g *fakeGame) result(id string, success bool, msg string) {
 	g.t.Helper()
-	g.send(neuro.ActionResult{ID: id, Success: success, Message: msg})
+	g.send(wire.ActionResult{ID: id, Success: success, Message: msg})
 }
 
 // sync makes sure the server processed everything the game sent so far:
@@ -143,9 +142,9 @@ func (g *fakeGame) sync(s *Server) {
 	g.t.Helper()
 	w := s.Watch()
 	msg := fmt.Sprintf("sync %d", syncCount.Add(1))
-	g.send(neuro.Context{Message: msg, Silent: true})
+	g.send(wire.ContextMessage{Message: msg, Silent: true})
 	if _, err := w.WaitFor(testCtx(g.t), func(e Event) bool {
-		c, ok := e.Message.(neuro.Context)
+		c, ok := e.Message.(wire.ContextMessage)
 		return e.Kind == EventReceived && ok && c.Message == msg
 	}); err != nil {
 		g.t.Fatalf("sync: %v", err)
@@ -183,19 +182,19 @@ func findingKinds(ws []Finding) []FindingKind {
 }
 
 var (
-	pickAction = neuro.Action{
+	pickAction = wire.Action{
 		Name:        "pick",
 		Description: "Pick a cell.",
-		Schema: neuro.Schema{
+		Schema: wire.Schema{
 			"type":       "object",
 			"properties": map[string]any{"cell": map[string]any{"type": "integer", "enum": []int{1, 5, 9}}},
 			"required":   []string{"cell"},
 		},
 	}
-	waveAction = neuro.Action{Name: "wave", Description: "Wave at chat."}
+	waveAction = wire.Action{Name: "wave", Description: "Wave at chat."}
 )
 
-func checkData(t testing.TB, a neuro.Action, req neuro.ActionRequest) error {
+func checkData(t testing.TB, a wire.Action, req wire.ActionRequest) error {
 	t.Helper()
 	cs, err := schema.Compile(a.Name, a.Schema)
 	if err != nil {
@@ -204,9 +203,9 @@ func checkData(t testing.TB, a neuro.Action, req neuro.ActionRequest) error {
 	return cs.Check(req.Data, req.HasData)
 }
 
-func mustSchema(t testing.TB, src string) neuro.Schema {
+func mustSchema(t testing.TB, src string) wire.Schema {
 	t.Helper()
-	var s neuro.Schema
+	var s wire.Schema
 	if err := json.Unmarshal([]byte(src), &s); err != nil {
 		t.Fatalf("schema %s: %v", src, err)
 	}

@@ -107,6 +107,7 @@ const (
 	recSuccess
 	recTimedOut
 	recNamed // Game was the game's name (not "": no name yet)
+	recUnprompted
 )
 
 func compactResult(r Result) resultRec {
@@ -117,7 +118,7 @@ func compactResult(r Result) resultRec {
 	for _, f := range []struct {
 		on  bool
 		bit uint8
-	}{{r.HasData, recHasData}, {r.Forced, recForced}, {r.Faulty, recFaulty}, {r.Success, recSuccess}, {r.TimedOut, recTimedOut}, {r.Game != "", recNamed}} {
+	}{{r.HasData, recHasData}, {r.Forced, recForced}, {r.Faulty, recFaulty}, {r.Success, recSuccess}, {r.TimedOut, recTimedOut}, {r.Game != "", recNamed}, {r.Unprompted, recUnprompted}} {
 		if f.on {
 			rec.flags |= f.bit
 		}
@@ -136,7 +137,7 @@ func (rec resultRec) expand(id, name string) Result {
 		PendingAction: PendingAction{
 			ID: rec.id, Name: rec.name, Data: rec.data, HasData: rec.flags&recHasData != 0,
 			Forced: rec.flags&recForced != 0, Attempt: int(rec.attempt), Faulty: rec.flags&recFaulty != 0,
-			SentAt: rec.sentAt, Deadline: rec.sentAt.Add(rec.timeout),
+			Unprompted: rec.flags&recUnprompted != 0, SentAt: rec.sentAt, Deadline: rec.sentAt.Add(rec.timeout),
 		},
 		GameID: id, Success: rec.flags&recSuccess != 0, Message: rec.message,
 		TimedOut: rec.flags&recTimedOut != 0, At: rec.at,
@@ -151,13 +152,15 @@ func (rec resultRec) expand(id, name string) Result {
 type gameLogs struct {
 	context  boundedLog[ContextEntry]
 	findings boundedLog[Finding]
+	advice   boundedLog[Finding]
 	results  boundedLog[resultRec]
 }
 
 func newGameLogs() gameLogs {
 	return gameLogs{
 		context:  newBoundedLog(maxLogEntries, maxContextBytes, func(c ContextEntry) int { return 64 + len(c.Message) }),
-		findings: newBoundedLog(maxLogEntries, maxFindingBytes, func(f Finding) int { return 128 + len(f.Detail) + len(f.Game) }),
+		findings: newBoundedLog(maxLogEntries, maxFindingBytes, findingCost),
+		advice:   newBoundedLog(maxLogEntries, maxFindingBytes, findingCost),
 		results:  newBoundedLog(maxLogEntries, maxResultBytes, resultRec.cost),
 	}
 }
@@ -169,12 +172,16 @@ func (l *gameLogs) summarise() {
 		c.Message = clip(c.Message, maxTextAfterLeave)
 		return c
 	})
-	l.findings.shrink(keptAfterLeave, func(f Finding) Finding {
+	cutFinding := func(f Finding) Finding {
 		f.Detail = clip(f.Detail, maxTextAfterLeave)
 		return f
-	})
+	}
+	l.findings.shrink(keptAfterLeave, cutFinding)
+	l.advice.shrink(keptAfterLeave, cutFinding)
 	l.results.shrink(keptAfterLeave, func(r resultRec) resultRec {
 		r.data, r.message = clip(r.data, maxTextAfterLeave), clip(r.message, maxTextAfterLeave)
 		return r
 	})
 }
+
+func findingCost(f Finding) int { return 128 + len(f.Detail) + len(f.Game) }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -144,7 +144,7 @@ func TestOverRealSockets(t *testing.T) {
 	g := &fakeGame{t: t, name: "Socket Game", conn: conn}
 	g.hello(pickAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	a := g.expectAction()
 	if err := checkData(t, pickAction, a); err != nil {
 		t.Fatalf("data %s: %v", a.Data, err)
@@ -186,7 +186,7 @@ func TestOverRealSockets(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFinding(t, s, FindingBinaryFrame)
-	if _, err := s.WaitFor(ctx, IsReceived("Binary Game", neuro.CmdStartup)); err != nil {
+	if _, err := s.WaitFor(ctx, IsReceived("Binary Game", wire.CmdStartup)); err != nil {
 		t.Fatal(err)
 	}
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 )
 
@@ -122,7 +121,7 @@ func TestRegistryCapped(t *testing.T) {
 	g := connect(t, s, "Greedy")
 	g.hello()
 	for f := range 5 {
-		g.send(neuro.RegisterActions{Actions: manyActions(fmt.Sprintf("f%d", f), 10000)})
+		g.send(wire.RegisterActions{Actions: manyActions(fmt.Sprintf("f%d", f), 10000)})
 	}
 	g.sync(s)
 	st, _ := s.Game("Greedy")
@@ -154,17 +153,17 @@ func TestRegistryLinearOperations(t *testing.T) {
 		for _, a := range acts {
 			names = append(names, a.Name)
 		}
-		g.send(neuro.RegisterActions{Actions: acts})
+		g.send(wire.RegisterActions{Actions: acts})
 	}
 	g.sync(s)
 	if reg, _ := s.Registry("Big"); len(reg) != 50000 || reg[49999].Name != names[49999] {
 		t.Fatalf("%d actions registered", len(reg))
 	}
-	g.send(neuro.ForceActions{Query: "pick one", ActionNames: names[20000:30000]})
+	g.send(wire.ForceActions{Query: "pick one", ActionNames: names[20000:30000]})
 	if a := g.expectAction(); !strings.HasPrefix(a.Name, "f2-") {
 		t.Fatalf("forced action %q is not among the listed", a.Name)
 	}
-	g.send(neuro.UnregisterActions{ActionNames: names[:40000]})
+	g.send(wire.UnregisterActions{ActionNames: names[:40000]})
 	g.sync(s)
 	if reg, _ := s.Registry("Big"); len(reg) != 10000 || reg[0].Name != names[40000] {
 		t.Fatalf("after unregistering 40000: %d actions", len(reg))
@@ -174,10 +173,10 @@ func TestRegistryLinearOperations(t *testing.T) {
 	}
 }
 
-func manyActions(prefix string, n int) []neuro.Action {
-	acts := make([]neuro.Action, n)
+func manyActions(prefix string, n int) []wire.Action {
+	acts := make([]wire.Action, n)
 	for i := range acts {
-		acts[i] = neuro.Action{Name: fmt.Sprintf("%s-%d", prefix, i), Description: "One of many."}
+		acts[i] = wire.Action{Name: fmt.Sprintf("%s-%d", prefix, i), Description: "One of many."}
 	}
 	return acts
 }
@@ -191,7 +190,7 @@ func BenchmarkRegister(b *testing.B) {
 			for i := range acts {
 				acts[i].Schema = pickAction.Schema
 			}
-			frame, err := wire.EncodeGame("Bench", neuro.RegisterActions{Actions: acts})
+			frame, err := wire.EncodeGame("Bench", wire.RegisterActions{Actions: acts})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -217,11 +216,11 @@ func TestFindingsPerFrameCounted(t *testing.T) {
 	s := newTestServer(t, WithMaxActions(10000))
 	g := connect(t, s, "Sloppy")
 	g.hello()
-	acts := make([]neuro.Action, 5000)
+	acts := make([]wire.Action, 5000)
 	for i := range acts {
-		acts[i] = neuro.Action{Name: fmt.Sprintf("Bad Name %d", i)}
+		acts[i] = wire.Action{Name: fmt.Sprintf("Bad Name %d", i)}
 	}
-	g.send(neuro.RegisterActions{Actions: acts})
+	g.send(wire.RegisterActions{Actions: acts})
 	g.sync(s)
 	fs := s.Findings()
 	if len(fs) != maxFindingsOfKind+1 {
@@ -239,11 +238,11 @@ func TestFindingsPerFrameCounted(t *testing.T) {
 // TestForceQueueCapped sends more forces than the queue takes while the
 // first is being served: the extra ones are dropped with a finding.
 func TestForceQueueCapped(t *testing.T) {
-	s := newTestServer(t, WithForceDelay(waitLimit*10)) // the first force is never answered
+	s := newTestServer(t, WithForceDelay(waitLimit*10), WithForceWhilePending(ForceQueue)) // the first force is never answered
 	g := connect(t, s, "Pushy")
 	g.hello(waveAction)
 	for i := range maxQueuedForces + 5 {
-		g.send(neuro.ForceActions{Query: fmt.Sprint(i), ActionNames: []string{"wave"}})
+		g.send(wire.ForceActions{Query: fmt.Sprint(i), ActionNames: []string{"wave"}})
 	}
 	g.sync(s)
 	st, _ := s.Game("Pushy")

@@ -8,18 +8,23 @@ import (
 	"github.com/neurokit/neurokit/events"
 )
 
-// Defaults of the options. They match the official mock server and the
-// operational facts of the real one.
+// Defaults of the options. The protocol's match the real server's
+// operational facts; its timing is kept out of the defaults (see
+// WithProfile).
 const (
 	// DefaultForceDelay is how long the server waits before answering a
-	// force, and before retrying one after a failed result.
+	// force, and before retrying one after a failed result, unless
+	// WithThinkTime or a profile says otherwise.
 	DefaultForceDelay = 500 * time.Millisecond
 	// DefaultRetries is how many times a force is retried after failed
-	// results before the server gives up on it.
-	DefaultRetries = 5
+	// results before the server gives it up, silently, like the real one.
+	DefaultRetries = 3
 	// DefaultResultTimeout is how long the server waits for an action/result
-	// before it counts the action as failed (the real server waits ~20s).
-	DefaultResultTimeout = 20 * time.Second
+	// before it counts the action as failed (the real server waits ~30s).
+	DefaultResultTimeout = 30 * time.Second
+	// DefaultSpeechUpdates is how often Neuro sends speech_finished with
+	// isFinal false while she speaks (jittered by half either way).
+	DefaultSpeechUpdates = time.Second
 	// DefaultEventHistory is how many events the server keeps for WaitFor
 	// and watchers.
 	DefaultEventHistory = 10000
@@ -80,14 +85,13 @@ func (f optionFunc) apply(c *config) { f(c) }
 type config struct {
 	logger            *zap.Logger
 	session           events.Session
-	reregister        bool
+	behaviour         behaviour
 	policy            Policy
-	forceDelay        time.Duration
 	seed              int64
 	seeded            bool
-	retries           int
-	resultTimeout     time.Duration
 	errorRate         float64
+	advice            bool
+	adviceLimits      AdviceLimits
 	eventHistory      int
 	eventHistoryBytes int
 	maxActions        int
@@ -100,10 +104,9 @@ func defaultConfig() config {
 	return config{
 		logger:            zap.NewNop(),
 		session:           events.Session{CharacterID: DefaultCharacterID, DisplayName: DefaultDisplayName},
-		reregister:        true,
-		forceDelay:        DefaultForceDelay,
-		retries:           DefaultRetries,
-		resultTimeout:     DefaultResultTimeout,
+		behaviour:         defaultBehaviour(),
+		advice:            true,
+		adviceLimits:      DefaultAdviceLimits(),
 		eventHistory:      DefaultEventHistory,
 		eventHistoryBytes: DefaultEventHistoryBytes,
 		maxActions:        DefaultMaxActions,
@@ -111,9 +114,21 @@ func defaultConfig() config {
 	}
 }
 
+// Options groups options into one, applied in order: a set of options
+// can be passed around as one value (as neurotest.FailThenSilent does).
+func Options(opts ...Option) Option {
+	return optionFunc(func(c *config) {
+		for _, o := range opts {
+			if o != nil {
+				o.apply(c)
+			}
+		}
+	})
+}
+
 // WithLogger sets the logger. The server logs every frame in both
-// directions at debug level (cut to 512 bytes), connections at info level
-// and findings at warn level. Defaults to a no-op logger.
+// directions at debug level (cut to 512 bytes), connections and advice at
+// info level and findings at warn level. Defaults to a no-op logger.
 func WithLogger(l *zap.Logger) Option {
 	return optionFunc(func(c *config) {
 		if l != nil {
@@ -139,59 +154,13 @@ func WithSession(s events.Session) Option {
 	})
 }
 
-// WithReregisterOnConnect sets whether the server sends
-// actions/reregister_all the moment a game connects, like the official
-// mock. Defaults to true.
-func WithReregisterOnConnect(on bool) Option {
-	return optionFunc(func(c *config) { c.reregister = on })
-}
-
-// WithPolicy sets the policy that answers forces. Defaults to a
-// RandomPolicy seeded from WithSeed.
-func WithPolicy(p Policy) Option {
-	return optionFunc(func(c *config) { c.policy = p })
-}
-
-// WithForceDelay sets how long the server waits before answering a force
-// and before retrying one after a failure. Negative values count as zero.
-// Defaults to 500ms.
-func WithForceDelay(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.forceDelay = max(d, 0) })
-}
-
 // WithSeed makes every random choice of the server repeatable: the default
-// policy's choices and data, injected errors, the session id and action
-// ids. Defaults to a random seed.
+// policy's choices and data, injected errors, think times, speech
+// durations and updates, her own actions, the session id and action ids.
+// (What the timing of the machine decides, such as which of two frames
+// arrives first, stays as it is.) Defaults to a random seed.
 func WithSeed(seed int64) Option {
 	return optionFunc(func(c *config) { c.seed, c.seeded = seed, true })
-}
-
-// WithRetries sets how many times a force is retried after failed (or
-// timed-out) results before the server gives up on it and serves the next
-// queued force. Negative values count as zero. Defaults to 5.
-func WithRetries(n int) Option {
-	return optionFunc(func(c *config) { c.retries = max(n, 0) })
-}
-
-// WithResultTimeout sets how long the server waits for an action/result
-// before it counts the action as failed; a later result is discarded with a
-// finding. Values <= 0 keep the default of 20s.
-func WithResultTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) {
-		if d > 0 {
-			c.resultTimeout = d
-		}
-	})
-}
-
-// WithErrorRate makes the server, with probability p for each action it
-// sends in answer to a force, send deliberately bad data instead of the
-// policy's: malformed JSON, a missing required property or a property of
-// the wrong type. Games' failed-result and retry paths then show. It
-// applies to actions that have a schema, whatever the policy. p is clamped
-// to [0, 1]. Defaults to 0.
-func WithErrorRate(p float64) Option {
-	return optionFunc(func(c *config) { c.errorRate = min(max(p, 0), 1) })
 }
 
 // WithEventHistory sets how many events the server keeps for WaitFor and

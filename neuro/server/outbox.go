@@ -8,7 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -45,7 +45,7 @@ func newOutbox() outbox {
 // claim it (state): the writer to write it, the sender to abandon it when
 // its context ends first.
 type outFrame struct {
-	msg   neuro.Message // the frame decoded, nil if it does not decode
+	msg   wire.Message // the frame decoded, nil if it does not decode
 	frame []byte
 	done  chan error // capacity 1; nil when nobody waits
 	state atomic.Int32
@@ -85,7 +85,7 @@ func (g *game) writeLoop(ctx context.Context) {
 // write records, logs and writes one frame; the writer goroutine only.
 // The EventSent is recorded before the write so that it precedes
 // whatever the game answers.
-func (g *game) write(ctx context.Context, m neuro.Message, frame []byte) error {
+func (g *game) write(ctx context.Context, m wire.Message, frame []byte) error {
 	cmd := ""
 	if m != nil {
 		cmd = m.Command()
@@ -111,7 +111,7 @@ func (g *game) write(ctx context.Context, m neuro.Message, frame []byte) error {
 }
 
 // send encodes m and sends it, waiting for the write.
-func (g *game) send(ctx context.Context, m neuro.Message) error {
+func (g *game) send(ctx context.Context, m wire.Message) error {
 	frame, err := encodeToGame(m)
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (g *game) send(ctx context.Context, m neuro.Message) error {
 // sendFrame queues frame (m decoded, or nil) and waits until it is
 // written. When ctx ends while the frame is still queued, the frame is
 // not sent and ctx.Err() is returned.
-func (g *game) sendFrame(ctx context.Context, m neuro.Message, frame []byte) error {
+func (g *game) sendFrame(ctx context.Context, m wire.Message, frame []byte) error {
 	if !g.live.Load() {
 		return ErrGameNotConnected
 	}
@@ -154,7 +154,7 @@ func (g *game) sendFrame(ctx context.Context, m neuro.Message, frame []byte) err
 
 // post queues m (or frame, when m is nil) without waiting. It returns
 // ErrSendQueueFull, and records a finding, when the game's queue is full.
-func (g *game) post(m neuro.Message, frame []byte) error {
+func (g *game) post(m wire.Message, frame []byte) error {
 	if frame == nil {
 		var err error
 		if frame, err = encodeToGame(m); err != nil {
@@ -164,28 +164,54 @@ func (g *game) post(m neuro.Message, frame []byte) error {
 	if !g.live.Load() {
 		return ErrGameNotConnected
 	}
+	if !g.enqueue(m, frame) {
+		g.find(FindingNotReading, notReadingDetail(len(frame)))
+		return ErrSendQueueFull
+	}
+	return nil
+}
+
+// postLocked queues m without waiting, with g.mu held: what the server
+// says on its own (speech) goes out in the order its state changed. A
+// full queue is a finding, as in post.
+func (g *game) postLocked(m wire.Message) {
+	frame, err := encodeToGame(m)
+	if err != nil {
+		g.env.log.Error("encoding a frame", zap.String("command", m.Command()), zap.Error(err))
+		return
+	}
+	if g.live.Load() && !g.enqueue(m, frame) {
+		g.findLocked(FindingNotReading, notReadingDetail(len(frame)))
+	}
+}
+
+// enqueue queues a frame nobody waits for, unless the queue is full.
+func (g *game) enqueue(m wire.Message, frame []byte) bool {
 	n := int64(len(frame))
 	if g.out.bytes.Add(n) <= maxOutboxBytes {
 		select {
 		case g.out.frames <- &outFrame{msg: m, frame: frame}:
-			return nil
+			return true
 		default:
 		}
 	}
 	g.out.bytes.Add(-n)
-	g.find(FindingNotReading, fmt.Sprintf("the game has not read the frames queued for it (at most %d frames, %d MiB); a %d-byte frame was not sent",
-		maxOutboxFrames, maxOutboxBytes>>20, len(frame)))
-	return ErrSendQueueFull
+	return false
+}
+
+func notReadingDetail(size int) string {
+	return fmt.Sprintf("the game has not read the frames queued for it (at most %d frames, %d MiB); a %d-byte frame was not sent",
+		maxOutboxFrames, maxOutboxBytes>>20, size)
 }
 
 // sendRaw sends frame unchanged (m is its decoding, nil if it has none),
 // tracking it first when it is an action. With wait it waits for the
 // write (see sendFrame), without it it only queues (see post).
-func (g *game) sendRaw(ctx context.Context, m neuro.Message, frame []byte, wait bool) error {
-	a, isAction := m.(neuro.ActionRequest)
+func (g *game) sendRaw(ctx context.Context, m wire.Message, frame []byte, wait bool) error {
+	a, isAction := m.(wire.ActionRequest)
 	var p *pending
 	if isAction {
-		if p = g.track(a, nil, 0, false); p == nil {
+		if p = g.track(a, nil, PendingAction{}); p == nil {
 			return ErrGameNotConnected
 		}
 	}
@@ -203,10 +229,10 @@ func (g *game) sendRaw(ctx context.Context, m neuro.Message, frame []byte, wait 
 
 // sendAction sends an action with a fresh id; its pending record exists
 // before the frame is written, so even a result that arrives before the
-// write returns finds it.
-func (g *game) sendAction(ctx context.Context, name, data string, hasData bool, f *force, attempt int, faulty bool) (*pending, error) {
-	a := neuro.ActionRequest{ID: g.env.ids.newID(), Name: name, Data: data, HasData: hasData}
-	p := g.track(a, f, attempt, faulty)
+// write returns finds it. meta is as in track.
+func (g *game) sendAction(ctx context.Context, name, data string, hasData bool, f *force, meta PendingAction) (*pending, error) {
+	a := wire.ActionRequest{ID: g.env.ids.newID(), Name: name, Data: data, HasData: hasData}
+	p := g.track(a, f, meta)
 	if p == nil {
 		return nil, ErrGameNotConnected
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // pending is an action waiting for its result. It is resolved once, by its
@@ -23,19 +23,13 @@ type pending struct {
 var errForceCancelled = errors.New("server: force cancelled")
 
 // track records a as pending before it is sent, so that a result that
-// arrives before the write returns finds it. It returns nil once the game
-// has left.
-func (g *game) track(a neuro.ActionRequest, f *force, attempt int, faulty bool) *pending {
+// arrives before the write returns finds it; meta gives its Attempt,
+// Faulty and Unprompted. It returns nil once the game has left.
+func (g *game) track(a wire.ActionRequest, f *force, meta PendingAction) *pending {
 	now := time.Now()
-	p := &pending{
-		PendingAction: PendingAction{
-			ID: a.ID, Name: a.Name, Data: a.Data, HasData: a.HasData || a.Data != "",
-			Forced: f != nil, Attempt: attempt, Faulty: faulty,
-			SentAt: now, Deadline: now.Add(g.env.settings.resultTimeout),
-		},
-		force: f,
-		done:  make(chan struct{}),
-	}
+	meta.ID, meta.Name, meta.Data, meta.HasData = a.ID, a.Name, a.Data, a.HasData || a.Data != ""
+	meta.Forced, meta.SentAt, meta.Deadline = f != nil, now, now.Add(g.env.settings.resultTimeout)
+	p := &pending{PendingAction: meta, force: f, done: make(chan struct{})}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if !g.live.Load() {
@@ -45,11 +39,13 @@ func (g *game) track(a neuro.ActionRequest, f *force, attempt int, faulty bool) 
 	return p
 }
 
+// untrack forgets p, an action that could not be sent.
 func (g *game) untrack(p *pending) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.pending[p.ID] == p {
 		delete(g.pending, p.ID)
+		g.releaseHeldLocked(time.Now())
 	}
 }
 
@@ -76,7 +72,9 @@ func (g *game) resolveLocked(p *pending, r Result) {
 		}
 	}
 	g.logs.results.add(compactResult(r))
-	if f := p.force; f != nil && (r.Success || p.Attempt > g.env.settings.retries) {
+	retries := g.env.settings.retries
+	f := p.force
+	if f != nil && (r.Success || (retries >= 0 && p.Attempt > retries)) {
 		// The force is over as of this result: a force the game sends
 		// right after it is not "while one is pending". The force
 		// goroutine records how it ended.
@@ -85,6 +83,10 @@ func (g *game) resolveLocked(p *pending, r Result) {
 	g.env.record(Event{Kind: EventResult, GameID: g.id, Game: g.name, Time: r.At, Result: &r})
 	p.res = r
 	close(p.done)
+	g.releaseHeldLocked(r.At)
+	if f != nil && r.Success && !f.ended && g.live.Load() {
+		g.autoSpeakLocked(SpeechCauseForce, r.At) // she comments on what she did
+	}
 }
 
 // expire counts p as failed unless it was resolved already. Afterwards

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Policy decides how Neuro answers a force. The server calls Choose after
@@ -30,10 +30,10 @@ func (f PolicyFunc) Choose(ctx context.Context, req ForceRequest) (Choice, error
 type ForceRequest struct {
 	GameID string
 	Game   string
-	Force  neuro.ForceActions
+	Force  wire.ForceActions
 	// Actions are the force's listed actions that are registered now, in
 	// the force's order; never empty.
-	Actions []neuro.Action
+	Actions []wire.Action
 	// Attempt counts the tries: 1 first, 2 after one failed result, ...
 	Attempt int
 	// Context is the game's context log, oldest first.

@@ -7,7 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -64,7 +64,7 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 	}
 
 	var workers sync.WaitGroup
-	workers.Add(2)
+	workers.Add(3)
 	go func() {
 		defer workers.Done()
 		g.writeLoop(ctx)
@@ -73,10 +73,14 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 		defer workers.Done()
 		g.forceLoop(ctx)
 	}()
+	go func() {
+		defer workers.Done()
+		g.brainLoop(ctx)
+	}()
 
 	var readErr error
-	if s.cfg.reregister {
-		readErr = g.send(ctx, neuro.ReregisterAll{})
+	if s.cfg.behaviour.reregister {
+		readErr = g.send(ctx, wire.ReregisterAll{})
 	}
 	for readErr == nil {
 		var frame []byte

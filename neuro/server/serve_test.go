@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
@@ -108,7 +107,7 @@ func TestFramesCutInTheLog(t *testing.T) {
 	g := connect(t, s, "Long")
 	g.hello()
 	msg := strings.Repeat("é", 50<<10) // two bytes each: a cut may fall inside one
-	long, err := wire.EncodeGame("Long", neuro.Context{Message: msg, Silent: true})
+	long, err := wire.EncodeGame("Long", wire.ContextMessage{Message: msg, Silent: true})
 	if err != nil {
 		t.Fatal(err)
 	}

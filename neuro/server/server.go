@@ -62,17 +62,19 @@ func New(opts ...Option) *Server {
 	events := newEventLog(cfg.eventHistory, cfg.eventHistoryBytes)
 	env := &gameEnv{
 		settings: gameSettings{
-			forceDelay:    cfg.forceDelay,
-			retries:       cfg.retries,
-			resultTimeout: cfg.resultTimeout,
-			maxActions:    cfg.maxActions,
+			behaviour:    cfg.behaviour,
+			maxActions:   cfg.maxActions,
+			advice:       cfg.advice,
+			adviceLimits: cfg.adviceLimits,
 		},
 		log:     log,
 		events:  events,
 		policy:  cfg.policy,
+		own:     NewRandomPolicy(seed ^ ownSeedMix),
 		session: cfg.session,
 		ids:     &idSource{},
 		faults:  &faultSource{rate: cfg.errorRate, rng: rng},
+		rand:    &randSource{r: rand.New(rand.NewPCG(uint64(seed), timingStream))},
 	}
 	if env.policy == nil {
 		env.policy = NewRandomPolicy(seed)
@@ -92,6 +94,14 @@ func New(opts ...Option) *Server {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s
 }
+
+// Streams of the seed for what was added after the first edition (her own
+// actions, timing): they leave the draws of faults, the session id and
+// action ids as they were, so that a seed replays the same match.
+const (
+	ownSeedMix   = 0x0a7e5e1f
+	timingStream = 0x71e5
+)
 
 func uuidFrom(r *rand.Rand) string {
 	a, b := r.Uint64(), r.Uint64()

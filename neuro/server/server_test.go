@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/neurokit/neurokit/events"
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/schema"
 	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
@@ -23,9 +22,9 @@ func TestStartupAcknowledged(t *testing.T) {
 	t.Run("default session", func(t *testing.T) {
 		s := newTestServer(t)
 		g := connect(t, s, "Game")
-		g.expect(neuro.CmdReregisterAll)
-		g.send(neuro.Startup{})
-		ack := g.expect(neuro.CmdStartup).(neuro.StartupAck)
+		g.expect(wire.CmdReregisterAll)
+		g.send(wire.Startup{})
+		ack := g.expect(wire.CmdStartup).(wire.StartupAck)
 		if ack.Session.CharacterID != "neuro" || ack.Session.DisplayName != "Neuro-sama" || ack.Session.SessionID == "" {
 			t.Fatalf("ack = %+v", ack)
 		}
@@ -37,9 +36,9 @@ func TestStartupAcknowledged(t *testing.T) {
 		want := events.Session{SessionID: "abc", CharacterID: "evil", DisplayName: "Evil Neuro"}
 		s := newTestServer(t, WithSession(want))
 		g := connect(t, s, "Game")
-		g.expect(neuro.CmdReregisterAll)
-		g.send(neuro.Startup{})
-		if ack := g.expect(neuro.CmdStartup).(neuro.StartupAck); events.Session(ack.Session) != want {
+		g.expect(wire.CmdReregisterAll)
+		g.send(wire.Startup{})
+		if ack := g.expect(wire.CmdStartup).(wire.StartupAck); events.Session(ack.Session) != want {
 			t.Fatalf("ack = %+v, want %+v", ack.Session, want)
 		}
 	})
@@ -50,12 +49,12 @@ func TestReregisterOnConnect(t *testing.T) {
 		t.Run(fmt.Sprint(on), func(t *testing.T) {
 			s := newTestServer(t, WithReregisterOnConnect(on))
 			g := connect(t, s, "Game")
-			g.send(neuro.Startup{})
+			g.send(wire.Startup{})
 			first := g.next()
-			if on && first.Command() != neuro.CmdReregisterAll {
+			if on && first.Command() != wire.CmdReregisterAll {
 				t.Fatalf("first frame %q, want actions/reregister_all", first.Command())
 			}
-			if !on && first.Command() != neuro.CmdStartup {
+			if !on && first.Command() != wire.CmdStartup {
 				t.Fatalf("first frame %q, want the startup acknowledgement", first.Command())
 			}
 		})
@@ -70,13 +69,13 @@ func TestStartupClearsRegistry(t *testing.T) {
 	if reg, _ := s.Registry("Game"); len(reg) != 2 {
 		t.Fatalf("registry = %v, want 2 actions", reg)
 	}
-	g.send(neuro.Startup{})
-	g.expect(neuro.CmdStartup)
+	g.send(wire.Startup{})
+	g.expect(wire.CmdStartup)
 	if reg, _ := s.Registry("Game"); len(reg) != 0 {
 		t.Fatalf("registry after startup = %v, want empty", reg)
 	}
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{waveAction}})
-	g.send(neuro.UnregisterActions{ActionNames: []string{"nothing"}}) // unknown names are fine
+	g.send(wire.RegisterActions{Actions: []wire.Action{waveAction}})
+	g.send(wire.UnregisterActions{ActionNames: []string{"nothing"}}) // unknown names are fine
 	g.sync(s)
 	reg, _ := s.Registry("Game")
 	if len(reg) != 1 || reg[0].Name != "wave" {
@@ -91,7 +90,7 @@ func TestDuplicateRegistrationIgnored(t *testing.T) {
 	s := newTestServer(t)
 	g := connect(t, s, "Game")
 	g.hello(waveAction)
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "replacement"}}})
+	g.send(wire.RegisterActions{Actions: []wire.Action{{Name: "wave", Description: "replacement"}}})
 	w := waitFinding(t, s, FindingDuplicateAction)
 	if !strings.Contains(w.Detail, `"wave"`) {
 		t.Fatalf("detail %q", w.Detail)
@@ -107,7 +106,7 @@ func TestForceAnsweredWithSchemaValidData(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(pickAction, waveAction)
 	for i := range 10 {
-		g.send(neuro.ForceActions{Query: fmt.Sprintf("turn %d", i), ActionNames: []string{"pick"}})
+		g.send(wire.ForceActions{Query: fmt.Sprintf("turn %d", i), ActionNames: []string{"pick"}})
 		a := g.expectAction()
 		if a.Name != "pick" || !a.HasData {
 			t.Fatalf("action = %+v", a)
@@ -123,7 +122,7 @@ func TestForceAnsweredWithSchemaValidData(t *testing.T) {
 		}
 	}
 	// A schema-less action is sent without data.
-	g.send(neuro.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
+	g.send(wire.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
 	if a := g.expectAction(); a.Name != "wave" || a.HasData {
 		t.Fatalf("action = %+v, want wave without data", a)
 	}
@@ -137,7 +136,7 @@ func TestFailedResultRetriesForce(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(pickAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	first := g.expectAction()
 	g.result(first.ID, false, "that cell is taken; free cells are 1, 5, 9")
 	second := g.expectAction()
@@ -160,29 +159,34 @@ func TestRetriesBounded(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(pickAction, waveAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	for range 3 { // the first try and two retries
 		a := g.expectAction()
 		g.result(a.ID, false, "no")
 	}
 	e := waitEvent(t, w, isForceDone)
-	if e.Force.Outcome != ForceGaveUp || e.Force.Attempts != 3 {
+	if e.Force.Outcome != ForceGaveUp || e.Force.Attempts != 3 || e.Force.Retries != 2 {
 		t.Fatalf("force done %+v", e.Force)
 	}
-	waitFinding(t, s, FindingRetriesExhausted)
-	// The server serves the next force, not a fourth try.
-	g.send(neuro.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
+	// Given up silently: no finding, nothing sent; the state says so. The
+	// server serves the next force, not a fourth try (the next frame the
+	// game reads is its action).
+	g.send(wire.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
 	if a := g.expectAction(); a.Name != "wave" {
 		t.Fatalf("after giving up got %+v, want the next force's action", a)
+	}
+	st, _ := s.Game("Game")
+	if len(st.Findings) != 0 || st.Totals.ForcesGivenUp != 1 || st.LastForce == nil || st.LastForce.Outcome != ForceGaveUp {
+		t.Fatalf("after giving up: findings %v, totals %+v, last force %+v", st.Findings, st.Totals, st.LastForce)
 	}
 }
 
 func TestQueuedForceServedAfterSuccess(t *testing.T) {
-	s := newTestServer(t)
+	s := newTestServer(t, WithForceWhilePending(ForceQueue))
 	g := connect(t, s, "Game")
 	g.hello(pickAction, waveAction)
-	g.send(neuro.ForceActions{Query: "first", ActionNames: []string{"pick"}})
-	g.send(neuro.ForceActions{Query: "second", ActionNames: []string{"wave"}})
+	g.send(wire.ForceActions{Query: "first", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "second", ActionNames: []string{"wave"}})
 	waitFinding(t, s, FindingForceWhilePending)
 	a := g.expectAction()
 	if a.Name != "pick" {
@@ -208,7 +212,7 @@ func TestResultTimeoutRetries(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(pickAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	first := g.expectAction()
 	second := g.expectAction() // no answer: timed out, retried
 	waitFinding(t, s, FindingResultTimeout)
@@ -237,7 +241,7 @@ func (c *slowWriteConn) Write(ctx context.Context, frame []byte) error {
 		return err
 	}
 	m, err := wire.DecodeServer(frame)
-	if a, ok := m.(neuro.ActionRequest); ok && err == nil {
+	if a, ok := m.(wire.ActionRequest); ok && err == nil {
 		wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
 		_, _ = c.s.WaitFor(wctx, IsResult(a.ID))
@@ -250,7 +254,7 @@ func TestResultBeforeWriteReturns(t *testing.T) {
 	g := connectConn(t, s, "Fast", func(c transport.Conn) transport.Conn { return &slowWriteConn{Conn: c, s: s} })
 	g.hello(pickAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	a := g.expectAction()
 	g.result(a.ID, true, "")
 	if e := waitEvent(t, w, isForceDone); e.Force.Outcome != ForceSucceeded {
@@ -280,7 +284,7 @@ func TestFindings(t *testing.T) {
 		check  func(t *testing.T, s *Server)
 	}{
 		{kind: FindingBeforeStartup, script: func(t *testing.T, s *Server, g *fakeGame) {
-			g.send(neuro.Context{Message: "hi"})
+			g.send(wire.ContextMessage{Message: "hi"})
 		}},
 		{kind: FindingGameRenamed, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
@@ -291,13 +295,13 @@ func TestFindings(t *testing.T) {
 			}
 		}},
 		{kind: FindingInvalidActionName, script: func(t *testing.T, s *Server, g *fakeGame) {
-			g.hello(neuro.Action{Name: "Bad Name", Description: "x"})
+			g.hello(wire.Action{Name: "Bad Name", Description: "x"})
 		}},
 		{kind: FindingSchemaKeyword, script: func(t *testing.T, s *Server, g *fakeGame) {
-			g.hello(neuro.Action{Name: "a", Schema: neuro.Schema{"type": "object", "additionalProperties": false}})
+			g.hello(wire.Action{Name: "a", Schema: wire.Schema{"type": "object", "additionalProperties": false}})
 		}},
 		{kind: FindingSchemaNotObject, script: func(t *testing.T, s *Server, g *fakeGame) {
-			g.hello(neuro.Action{Name: "a", Schema: neuro.Schema{"type": "string"}})
+			g.hello(wire.Action{Name: "a", Schema: wire.Schema{"type": "string"}})
 		}},
 		{kind: FindingSchemaNotObject, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
@@ -321,12 +325,12 @@ func TestFindings(t *testing.T) {
 		}},
 		{kind: FindingForceUnregistered, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
-			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"wave", "nope"}})
+			g.send(wire.ForceActions{Query: "q", ActionNames: []string{"wave", "nope"}})
 			g.expectAction() // still served with the registered one
 		}},
 		{kind: FindingForceUnregistered, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
-			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"nope"}})
+			g.send(wire.ForceActions{Query: "q", ActionNames: []string{"nope"}})
 		}, check: func(t *testing.T, s *Server) {
 			if st, _ := s.Game(""); len(st.ForceQueue) != 0 {
 				t.Fatalf("queue %+v, want the force ignored", st.ForceQueue)
@@ -334,8 +338,8 @@ func TestFindings(t *testing.T) {
 		}},
 		{kind: FindingForceWhilePending, opts: []Option{WithForceDelay(time.Hour)}, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
-			g.send(neuro.ForceActions{Query: "one", ActionNames: []string{"wave"}})
-			g.send(neuro.ForceActions{Query: "two", ActionNames: []string{"wave"}})
+			g.send(wire.ForceActions{Query: "one", ActionNames: []string{"wave"}})
+			g.send(wire.ForceActions{Query: "two", ActionNames: []string{"wave"}})
 		}},
 		{kind: FindingUnknownResult, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello()
@@ -366,13 +370,13 @@ func TestFindings(t *testing.T) {
 			return Choice{}, errors.New("no idea")
 		}))}, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
-			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"wave"}})
+			g.send(wire.ForceActions{Query: "q", ActionNames: []string{"wave"}})
 		}},
 		{kind: FindingPolicyFailed, opts: []Option{WithPolicy(PolicyFunc(func(context.Context, ForceRequest) (Choice, error) {
 			panic("boom")
 		}))}, script: func(t *testing.T, s *Server, g *fakeGame) {
 			g.hello(waveAction)
-			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"wave"}})
+			g.send(wire.ForceActions{Query: "q", ActionNames: []string{"wave"}})
 		}},
 	}
 	for i, tc := range cases {
@@ -404,12 +408,12 @@ func TestNoFindingsForACleanGame(t *testing.T) {
 	s := newTestServer(t)
 	g := connect(t, s, "Clean")
 	g.hello(pickAction, waveAction)
-	g.send(neuro.Context{Message: "The game starts.", Silent: false})
-	g.send(neuro.ForceActions{Query: "play", State: "| |", ActionNames: []string{"pick"}, Priority: neuro.PriorityHigh})
+	g.send(wire.ContextMessage{Message: "The game starts.", Silent: false})
+	g.send(wire.ForceActions{Query: "play", State: "| |", ActionNames: []string{"pick"}, Priority: wire.PriorityHigh})
 	a := g.expectAction()
-	g.send(neuro.UnregisterActions{ActionNames: []string{"pick"}})
+	g.send(wire.UnregisterActions{ActionNames: []string{"pick"}})
 	g.result(a.ID, true, "")
-	g.send(neuro.ShutdownReady{})
+	g.send(wire.ShutdownReady{})
 	g.sync(s)
 	if ws := s.Findings(); len(ws) != 0 {
 		t.Fatalf("findings %v", ws)
@@ -470,9 +474,9 @@ func TestGoAPI(t *testing.T) {
 		do  func() error
 		cmd string
 	}{
-		{func() error { return s.ReregisterAll(ctx, "Game") }, neuro.CmdReregisterAll},
-		{func() error { return s.ShutdownGraceful(ctx, "Game", true) }, neuro.CmdShutdownGraceful},
-		{func() error { return s.ShutdownImmediate(ctx, "Game") }, neuro.CmdShutdownImmediate},
+		{func() error { return s.ReregisterAll(ctx, "Game") }, wire.CmdReregisterAll},
+		{func() error { return s.ShutdownGraceful(ctx, "Game", true) }, wire.CmdShutdownGraceful},
+		{func() error { return s.ShutdownImmediate(ctx, "Game") }, wire.CmdShutdownImmediate},
 		{func() error {
 			return s.SendRaw(ctx, "Game", []byte(`{"command":"speech_finished","data":{"isFinal":true}}`))
 		}, "speech_finished"},
@@ -482,7 +486,7 @@ func TestGoAPI(t *testing.T) {
 			t.Fatalf("%s: %v", st.cmd, err)
 		}
 		m := g.expect(st.cmd)
-		if sg, ok := m.(neuro.ShutdownGraceful); ok && !sg.WantsShutdown {
+		if sg, ok := m.(wire.ShutdownGraceful); ok && !sg.WantsShutdown {
 			t.Fatalf("graceful %+v", sg)
 		}
 	}
@@ -547,9 +551,9 @@ func TestStartupCancelsForces(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(waveAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "one", ActionNames: []string{"wave"}})
-	g.send(neuro.Startup{})
-	g.expect(neuro.CmdStartup)
+	g.send(wire.ForceActions{Query: "one", ActionNames: []string{"wave"}})
+	g.send(wire.Startup{})
+	g.expect(wire.CmdStartup)
 	if e := waitEvent(t, w, isForceDone); e.Force.Outcome != ForceCancelled {
 		t.Fatalf("force done %+v", e.Force)
 	}
@@ -563,8 +567,8 @@ func TestForceDroppedWhenActionsUnregistered(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(waveAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "one", ActionNames: []string{"wave"}})
-	g.send(neuro.UnregisterActions{ActionNames: []string{"wave"}})
+	g.send(wire.ForceActions{Query: "one", ActionNames: []string{"wave"}})
+	g.send(wire.UnregisterActions{ActionNames: []string{"wave"}})
 	if e := waitEvent(t, w, isForceDone); e.Force.Outcome != ForceDropped {
 		t.Fatalf("force done %+v", e.Force)
 	}
@@ -576,7 +580,7 @@ func TestErrorRateSendsInvalidData(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(pickAction)
 	w := s.Watch()
-	g.send(neuro.ForceActions{Query: "play", ActionNames: []string{"pick"}})
+	g.send(wire.ForceActions{Query: "play", ActionNames: []string{"pick"}})
 	for range 2 {
 		a := g.expectAction()
 		if err := checkData(t, pickAction, a); err == nil {
@@ -595,7 +599,7 @@ func TestErrorRateSendsInvalidData(t *testing.T) {
 func TestCorruptDataFailsSchemas(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 0x5eed))
 	for name, src := range generatorSchemas {
-		a := neuro.Action{Name: "a", Schema: mustSchema(t, src)}
+		a := wire.Action{Name: "a", Schema: mustSchema(t, src)}
 		cs, err := schema.Compile(a.Name, a.Schema)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -620,14 +624,14 @@ func TestSeveralGamesAtOnce(t *testing.T) {
 	for i := range n {
 		name := fmt.Sprintf("Game %d", i)
 		g := connect(t, s, name)
-		act := neuro.Action{Name: fmt.Sprintf("act-%d", i), Schema: pickAction.Schema}
+		act := wire.Action{Name: fmt.Sprintf("act-%d", i), Schema: pickAction.Schema}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			g.t = &nopFatal{T: t} // Fatal from a goroutine is not allowed
 			g.hello(act)
 			for round := range 3 {
-				g.send(neuro.ForceActions{Query: fmt.Sprint(round), ActionNames: []string{act.Name}})
+				g.send(wire.ForceActions{Query: fmt.Sprint(round), ActionNames: []string{act.Name}})
 				a := g.expectAction()
 				if a.Name != act.Name {
 					t.Errorf("%s got %+v", name, a)
@@ -676,23 +680,23 @@ func TestWatcherAndWaitFor(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello(waveAction)
 	// WaitFor sees the past.
-	if e, err := s.WaitFor(testCtx(t), IsReceived("Game", neuro.CmdStartup)); err != nil || e.GameID != "#1" {
+	if e, err := s.WaitFor(testCtx(t), IsReceived("Game", wire.CmdStartup)); err != nil || e.GameID != "#1" {
 		t.Fatalf("WaitFor(startup) = %+v, %v", e, err)
 	}
-	if e, err := s.WaitFor(testCtx(t), IsSent("#1", neuro.CmdReregisterAll)); err != nil || e.Seq == 0 {
+	if e, err := s.WaitFor(testCtx(t), IsSent("#1", wire.CmdReregisterAll)); err != nil || e.Seq == 0 {
 		t.Fatalf("WaitFor(reregister) = %+v, %v", e, err)
 	}
 	// A watcher sees every later event in order, each once.
 	w := s.Watch()
-	g.send(neuro.Context{Message: "one", Silent: true})
-	g.send(neuro.Context{Message: "two", Silent: true})
+	g.send(wire.ContextMessage{Message: "one", Silent: true})
+	g.send(wire.ContextMessage{Message: "two", Silent: true})
 	var got []string
 	for len(got) < 2 {
 		e, err := w.Next(testCtx(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, ok := e.Message.(neuro.Context); ok {
+		if c, ok := e.Message.(wire.ContextMessage); ok {
 			got = append(got, c.Message)
 		}
 	}
@@ -715,7 +719,7 @@ func TestEventHistoryBounded(t *testing.T) {
 	g := connect(t, s, "Game")
 	g.hello()
 	for i := range 20 {
-		g.send(neuro.Context{Message: fmt.Sprint(i), Silent: true})
+		g.send(wire.ContextMessage{Message: fmt.Sprint(i), Silent: true})
 	}
 	g.sync(s)
 	if h := s.History(); len(h) != 5 || h[4].Seq != s.LastSeq() {
@@ -735,7 +739,7 @@ func TestCloseAndShutdown(t *testing.T) {
 			go func() { done <- s.ServeConn(context.Background(), srvEnd) }()
 			g := &fakeGame{t: t, name: "Game", conn: gameEnd}
 			g.hello(waveAction)
-			g.send(neuro.ForceActions{Query: "q", ActionNames: []string{"wave"}}) // a sleeping force goroutine
+			g.send(wire.ForceActions{Query: "q", ActionNames: []string{"wave"}}) // a sleeping force goroutine
 			g.sync(s)
 			w := s.Watch()
 			if graceful {
@@ -784,7 +788,7 @@ func TestServeConnContextCancelled(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- s.ServeConn(ctx, srvEnd) }()
 	g := &fakeGame{t: t, name: "Game", conn: gameEnd}
-	g.expect(neuro.CmdReregisterAll)
+	g.expect(wire.CmdReregisterAll)
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("ServeConn = %v", err)
@@ -792,7 +796,7 @@ func TestServeConnContextCancelled(t *testing.T) {
 }
 
 func TestRandomPolicyRepeatable(t *testing.T) {
-	req := ForceRequest{Actions: []neuro.Action{pickAction, waveAction, {Name: "x", Schema: neuro.Schema{"type": "object"}}}}
+	req := ForceRequest{Actions: []wire.Action{pickAction, waveAction, {Name: "x", Schema: wire.Schema{"type": "object"}}}}
 	run := func() string {
 		p := NewRandomPolicy(42)
 		var out []string
@@ -826,9 +830,9 @@ func TestInjectedDuplicateIDNeverHangs(t *testing.T) {
 	g.hello(waveAction)
 	g.sync(s)
 	game := s.gameList()[0]
-	req := neuro.ActionRequest{ID: "dup", Name: "wave"}
-	first := game.track(req, nil, 0, false)
-	second := game.track(req, nil, 0, false) // supersedes first
+	req := wire.ActionRequest{ID: "dup", Name: "wave"}
+	first := game.track(req, nil, PendingAction{})
+	second := game.track(req, nil, PendingAction{}) // supersedes first
 	g.result("dup", true, "")
 	if r, err := game.await(testCtx(t), second); err != nil || !r.Success {
 		t.Fatalf("second = %+v, %v", r, err)
@@ -848,8 +852,8 @@ func TestIdenticalReregistrationIsFine(t *testing.T) {
 	if err := s.ReregisterAll(testCtx(t), "Game"); err != nil {
 		t.Fatal(err)
 	}
-	g.expect(neuro.CmdReregisterAll)
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{waveAction}})
+	g.expect(wire.CmdReregisterAll)
+	g.send(wire.RegisterActions{Actions: []wire.Action{waveAction}})
 	g.sync(s)
 	if ws := s.Findings(); len(ws) != 0 {
 		t.Fatalf("unexpected findings %v", ws)

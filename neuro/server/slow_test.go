@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neurokit/neurokit/neuro"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -35,15 +35,15 @@ func (c stuckConn) Write(ctx context.Context, _ []byte) error {
 func TestBroadcastDoesNotWaitForSlowGame(t *testing.T) {
 	s := newTestServer(t, WithReregisterOnConnect(false))
 	stuck := connectConn(t, s, "Stuck", func(c transport.Conn) transport.Conn { return stuckConn{c} })
-	stuck.send(neuro.Startup{})
+	stuck.send(wire.Startup{})
 	stuck.sync(s)
 	reader := connect(t, s, "Reader")
-	reader.send(neuro.Startup{})
-	reader.expect(neuro.CmdStartup)
+	reader.send(wire.Startup{})
+	reader.expect(wire.CmdStartup)
 
 	// The Go API honours its context while the frame waits in the queue.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	err := s.Send(ctx, "Stuck", neuro.ReregisterAll{})
+	err := s.Send(ctx, "Stuck", wire.ReregisterAll{})
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Send to a stuck game: %v, want the context's deadline", err)
@@ -124,8 +124,8 @@ func TestSlowRequestsCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := connect(t, s, "Target")
-	g.send(neuro.Startup{})
-	g.expect(neuro.CmdStartup)
+	g.send(wire.Startup{})
+	g.expect(wire.CmdStartup)
 	for _, addr := range []string{s.HTTPAddr(), s.Addr()} {
 		slowBody := "POST / HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n" +
 			`{"command":"test/slow"`

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -21,17 +22,28 @@ func (g *game) snapshot() GameState {
 		ConnectedAt:   g.connectedAt,
 		Actions:       g.registry.list(),
 		Context:       g.logs.context.list(),
+		HeldContext:   append(make([]ContextEntry, 0, len(g.held)), g.held...),
+		Speech:        g.speechStateLocked(),
 		Findings:      g.logs.findings.list(),
+		Advice:        g.logs.advice.list(),
 		Results:       g.resultsLocked(),
 		Pending:       []PendingAction{},
 		ForceQueue:    []QueuedForce{},
 		Totals: GameTotals{
-			Frames:   g.frames,
-			Bytes:    g.frameBytes,
-			Context:  g.logs.context.total,
-			Results:  g.logs.results.total,
-			Findings: g.logs.findings.total,
+			Frames:          g.frames,
+			Bytes:           g.frameBytes,
+			Context:         g.logs.context.total,
+			Results:         g.logs.results.total,
+			Findings:        g.logs.findings.total,
+			Advice:          g.logs.advice.total,
+			ForcesSucceeded: g.forces.ok,
+			ForcesGivenUp:   g.forces.gaveUp,
+			ForcesReplaced:  g.forces.replaced,
 		},
+	}
+	if g.forces.last != nil {
+		last := *g.forces.last
+		st.LastForce = &last
 	}
 	if !g.disconnectedAt.IsZero() {
 		t := g.disconnectedAt
@@ -42,7 +54,8 @@ func (g *game) snapshot() GameState {
 	}
 	slices.SortFunc(st.Pending, func(a, b PendingAction) int { return a.SentAt.Compare(b.SentAt) })
 	for _, f := range g.queue {
-		st.ForceQueue = append(st.ForceQueue, QueuedForce{ForceActions: f.msg, ReceivedAt: f.receivedAt, Attempts: f.attempts})
+		st.ForceQueue = append(st.ForceQueue, QueuedForce{ForceActions: f.msg, ReceivedAt: f.receivedAt,
+			Attempts: f.attempts, Retries: max(f.attempts-1, 0), RetryLimit: g.env.settings.retries, Stage: cmp.Or(f.stage, StageQueued)})
 	}
 	return st
 }

@@ -20,7 +20,6 @@ var advice = map[server.FindingKind]string{
 	server.FindingUnknownCommand:    "Check the command's spelling against the API: the server ignores commands it does not know.",
 	server.FindingMalformed:         "Send one JSON object per frame, with \"command\", \"game\" and a \"data\" object as the API describes.",
 	server.FindingResultTimeout:     "Send action/result for every action, even when the game cannot perform it (success false, with a message).",
-	server.FindingRetriesExhausted:  "Make actions that answer a force succeed when their data is valid, or explain the failure so Neuro can correct it.",
 	server.FindingPolicyFailed:      "The simulator could not choose an action: check the schemas of the forced actions (their data could not be generated).",
 }
 

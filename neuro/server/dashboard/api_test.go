@@ -66,7 +66,7 @@ func TestEveryWarningKindHasAdvice(t *testing.T) {
 		server.FindingSchemaNotObject, server.FindingNullSchema, server.FindingDuplicateAction, server.FindingForceUnregistered,
 		server.FindingForceWhilePending, server.FindingUnknownResult, server.FindingLateResult, server.FindingFailedNoMessage,
 		server.FindingBinaryFrame, server.FindingUnknownCommand, server.FindingMalformed, server.FindingResultTimeout,
-		server.FindingRetriesExhausted, server.FindingPolicyFailed,
+		server.FindingPolicyFailed,
 	} {
 		if _, ok := advice[k]; !ok {
 			t.Errorf("no advice for %q", k)
