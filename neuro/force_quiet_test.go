@@ -148,7 +148,7 @@ func TestForceQuietCountsFromLastSign(t *testing.T) {
 
 	clk.advance(4 * time.Second) // t=4
 	p.srv.action("a1", "pass", "")
-	act := p.action(t) // not answered yet
+	act := p.action(t)           // not answered yet
 	clk.advance(8 * time.Second) // t=12: 8 s since the action
 	if !p.cl.forceInFlight() {
 		t.Fatal("the force ended although Neuro acted on it 8 s ago")
