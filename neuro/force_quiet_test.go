@@ -94,6 +94,24 @@ func (c *fakeClock) armed() int {
 
 const quietTime = 10 * time.Second
 
+// forcedPair is a connected client timed by clk (quiet time quietTime),
+// with play and pass registered and forcePass in flight.
+func forcedPair(t *testing.T, clk *fakeClock) *clientPair {
+	t.Helper()
+	p := newClientPair(t, withClock(clk), WithReforceAfter(quietTime))
+	if err := p.cl.RegisterActions(ctxT(t), actPlay, actPass); err != nil {
+		t.Fatal(err)
+	}
+	p.start(t, nil)
+	expect[Startup](p.srv)
+	expect[RegisterActions](p.srv)
+	if err := p.cl.Force(ctxT(t), forcePass); err != nil {
+		t.Fatal(err)
+	}
+	expect[ForceActions](p.srv)
+	return p
+}
+
 // TestForceGivenUpWhenQuiet: a force Neuro never acts on is in flight
 // for the quiet time, then ends; Force may go again, and nothing is sent
 // by itself meanwhile.
@@ -133,18 +151,8 @@ func TestForceGivenUpWhenQuiet(t *testing.T) {
 // speech_finished; an action for another name is no sign.
 func TestForceQuietCountsFromLastSign(t *testing.T) {
 	clk := newFakeClock()
-	p := newClientPair(t, withClock(clk), WithReforceAfter(quietTime))
-	if err := p.cl.RegisterActions(ctxT(t), actPlay, actPass); err != nil {
-		t.Fatal(err)
-	}
-	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
+	p := forcedPair(t, clk)
 	ctx := ctxT(t)
-	if err := p.cl.Force(ctx, forcePass); err != nil {
-		t.Fatal(err)
-	}
-	expect[ForceActions](p.srv)
 
 	clk.advance(4 * time.Second) // t=4
 	p.srv.action("a1", "pass", "")
@@ -184,18 +192,8 @@ func TestForceQuietCountsFromLastSign(t *testing.T) {
 // went quiet on, and goes once that one is given up.
 func TestForceQueuedAfterQuiet(t *testing.T) {
 	clk := newFakeClock()
-	p := newClientPair(t, withClock(clk), WithReforceAfter(quietTime))
-	if err := p.cl.RegisterActions(ctxT(t), actPlay, actPass); err != nil {
-		t.Fatal(err)
-	}
-	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
+	p := forcedPair(t, clk)
 	ctx := ctxT(t)
-	if err := p.cl.Force(ctx, forcePass); err != nil {
-		t.Fatal(err)
-	}
-	expect[ForceActions](p.srv)
 	queued := make(chan error, 1)
 	go func() {
 		queued <- p.cl.ForceQueued(ctx, ForceActions{Query: "second", ActionNames: []string{"play"}})
@@ -219,17 +217,7 @@ func TestForceQueuedAfterQuiet(t *testing.T) {
 // connection leaves no timer armed.
 func TestForceQuietTimerEndsWithTheConnection(t *testing.T) {
 	clk := newFakeClock()
-	p := newClientPair(t, withClock(clk))
-	if err := p.cl.RegisterActions(ctxT(t), actPass); err != nil {
-		t.Fatal(err)
-	}
-	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
-	if err := p.cl.Force(ctxT(t), forcePass); err != nil {
-		t.Fatal(err)
-	}
-	expect[ForceActions](p.srv)
+	p := forcedPair(t, clk)
 	if clk.armed() != 1 {
 		t.Fatalf("%d timers armed for a force in flight, want 1", clk.armed())
 	}
