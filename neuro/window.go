@@ -139,14 +139,8 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 		if quiet, idle := c.client.endedQuiet(sent); quiet {
 			if reforces >= maxReforces {
 				c.client.releaseForce(slot)
-				if r, ok := wonResult(won); ok {
-					return r, nil
-				}
-				if !c.closeWindow(ctx, g) {
-					return <-won, nil
-				}
-				return WindowResult{}, fmt.Errorf("%w: no action for %s after the force of %s was sent %d times",
-					ErrForceIgnored, idle.Round(time.Millisecond), strings.Join(f.ActionNames, ", "), reforces+1)
+				return c.endWindow(ctx, g, won, fmt.Errorf("%w: no action for %s after the force of %s was sent %d times",
+					ErrForceIgnored, idle.Round(time.Millisecond), strings.Join(f.ActionNames, ", "), reforces+1))
 			}
 			reforces++
 			c.log.Info("Neuro went quiet on the window's force; forcing again", zap.Strings("actions", f.ActionNames),
@@ -162,13 +156,7 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 			sent = slot
 		case errors.Is(err, ErrInvalid):
 			// Our actions are gone: won, or unregistered by the game.
-			if r, ok := wonResult(won); ok {
-				return r, nil
-			}
-			if !c.closeWindow(ctx, g) {
-				return <-won, nil
-			}
-			return WindowResult{}, err
+			return c.endWindow(ctx, g, won, err)
 		default:
 			// Not connected, or the connection failed under the write: try
 			// again on the next connection.
@@ -182,14 +170,20 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 			break
 		}
 	}
+	return c.endWindow(ctx, g, won, ctx.Err())
+}
+
+// endWindow ends the window of g, giving up with err, unless a success
+// won it first: then, or when one wins it while it closes, it returns
+// that success.
+func (c *Component) endWindow(ctx context.Context, g *group, won chan WindowResult, err error) (WindowResult, error) {
 	if r, ok := wonResult(won); ok {
 		return r, nil
 	}
 	if !c.closeWindow(ctx, g) {
-		// A success closed the window while we were giving up.
-		return <-won, nil
+		return <-won, nil // a success closed the window while we were giving up
 	}
-	return WindowResult{}, ctx.Err()
+	return WindowResult{}, err
 }
 
 func wonResult(won chan WindowResult) (WindowResult, bool) {
