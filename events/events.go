@@ -12,10 +12,11 @@ import (
 //
 // The component delivers the lifecycle events (Connected,
 // StartupAcknowledged, Reconnected, Disconnected, ConnectFailed,
-// ShutdownGraceful, ShutdownImmediate, UnknownCommand) one at a time, in
-// the order they happened, from one queue per component: Connected comes
-// before the StartupAcknowledged of that connection, and Disconnected
-// before the next Reconnected. Action events (ActionEvent) are raised
+// ShutdownGraceful, ShutdownImmediate, SpeechFinished, UnknownCommand,
+// ForceRepeated) one at a time, in the order they happened, from one
+// queue per component: Connected comes before the StartupAcknowledged of
+// that connection, the SpeechFinished of a connection before its
+// Disconnected, and Disconnected before the next Reconnected. Action events (ActionEvent) are raised
 // concurrently with each other and with the lifecycle events.
 const (
 	// Connect asks the Neuro component to open its connection. Payload: the
@@ -54,6 +55,17 @@ const (
 	// UnknownCommand is raised for a command from Neuro that neurokit does
 	// not know (newer servers add commands). Payload: UnknownCommandData.
 	UnknownCommand = "neuro/unknown_command"
+
+	// SpeechFinished is raised for each speech_finished message: Neuro is
+	// speaking (IsFinal false; one answer of hers may send several) or
+	// has finished (IsFinal true, also when she was cut off). Payload:
+	// SpeechFinishedData.
+	SpeechFinished = "neuro/speech_finished"
+
+	// ForceRepeated is raised when an action window sends its force again
+	// because Neuro went quiet on it (the real Neuro gives a force up
+	// silently after a few failed tries). Payload: ForceRepeatedData.
+	ForceRepeated = "neuro/force_repeated"
 
 	// ActionPrefix prefixes the name of the event raised for an incoming
 	// action: action "play" raises "neuro_play". Use ActionEvent.
@@ -134,6 +146,33 @@ type UnknownCommandData struct {
 	Command string
 	// Data is the raw JSON of the message's data field, nil when absent.
 	Data json.RawMessage
+}
+
+// SpeechFinishedData is the payload of the SpeechFinished event, the
+// speech_finished message as Neuro sent it.
+type SpeechFinishedData struct {
+	// IsFinal is true on the last message of an utterance: she has
+	// finished speaking. Before it she is still talking.
+	IsFinal bool
+	// Cancelled is true when she was cut off; the message is final then.
+	Cancelled bool
+	// Reason says why she was cut off, for example "interrupted"; empty
+	// when she was not, or did not say.
+	Reason string
+}
+
+// ForceRepeatedData is the payload of the ForceRepeated event.
+type ForceRepeatedData struct {
+	// Actions are the names the force offers.
+	Actions []string
+	// Repeat counts the forces sent again by this window, from 1.
+	Repeat int
+	// Max is how many times the window sends its force again before it
+	// gives up with an error.
+	Max int
+	// Quiet is how long Neuro stayed quiet on the force before it was
+	// sent again.
+	Quiet time.Duration
 }
 
 // Action is the payload of an action event (see ActionEvent). The Neuro

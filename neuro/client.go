@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -46,6 +47,9 @@ type Client struct {
 	log    *zap.Logger
 	recv   Receiver
 	bufMax int
+	// clock times forces; reforceAfter is their default quiet time.
+	clock        clock
+	reforceAfter time.Duration
 
 	// sendLock (capacity 1) serialises every state change that goes on the
 	// wire together with its write, so the wire order matches the state.
@@ -60,6 +64,7 @@ type Client struct {
 	buf     []Context
 	force   *forceSlot
 	waiters []*forceWaiter
+	talk    *utterance // what Neuro is saying; nil when she is not speaking
 }
 
 // NewClient returns a Client for the game called game (its display name,
@@ -82,7 +87,10 @@ func newClient(game string, r Receiver, o options) (*Client, error) {
 		log:      o.logger,
 		recv:     r,
 		bufMax:   o.contextBuffer,
+		clock:    o.clock,
 		sendLock: make(chan struct{}, 1),
+
+		reforceAfter: o.reforceAfter,
 	}
 	c.book = newLedger(c, o.maxActions, o.handlerTimeout)
 	return c, nil
@@ -204,6 +212,7 @@ func (c *Client) detach(gen uint64) {
 	if c.force != nil && c.force.sent {
 		c.releaseForceLocked(c.force)
 	}
+	c.speechLostLocked()
 }
 
 // Serve reads the attached connection until reading fails, handling every
@@ -254,6 +263,9 @@ func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
 		if err := c.reregisterAll(ctx); err != nil {
 			c.log.Warn("answering actions/reregister_all failed", zap.Error(err))
 		}
+	case SpeechFinished:
+		c.heard(m) // Speaking is current by the time the Receiver hears it
+		c.receiveMessage(ctx, m)
 	default:
 		c.receiveMessage(ctx, m)
 	}

@@ -30,8 +30,9 @@ import (
 //
 // Events raised (payloads in package events): the lifecycle events
 // Connected, Reconnected, ConnectFailed, Disconnected,
-// StartupAcknowledged, ShutdownGraceful, ShutdownImmediate and
-// UnknownCommand are delivered one at a time, in the order they happened,
+// StartupAcknowledged, ShutdownGraceful, ShutdownImmediate,
+// SpeechFinished, UnknownCommand and ForceRepeated are delivered one at a
+// time, in the order they happened,
 // from one ordered queue per component, outside every lock: their
 // handlers may call any method of the component, but a handler that
 // blocks delays the lifecycle events after it (not actions, not
@@ -85,7 +86,8 @@ type handlerKey struct{}
 
 // NewComponent returns a Neuro component for the game called game (its
 // display name; it must not be empty). Options: every ClientOption
-// (WithLogger, WithContextBuffer, WithMaxActions, WithHandlerTimeout),
+// (WithLogger, WithContextBuffer, WithMaxActions, WithHandlerTimeout,
+// WithReforceAfter),
 // and WithDialer (default gorilla.Dialer()), WithName (default "neuro"),
 // WithReconnect (default off).
 func NewComponent(game string, opts ...Option) (*Component, error) {
@@ -256,13 +258,18 @@ func (c *Component) Registered() []string { return c.client.Registered() }
 
 // Force makes Neuro pick one of f.ActionNames; see Client.Force. It
 // returns ErrForceInFlight while another force of this component is in
-// flight.
+// flight. The force is in flight until a success for one of its actions,
+// until its actions are gone, until its connection ends, or until Neuro
+// has been quiet on it for the WithReforceAfter time (she gives a force
+// up silently); Force never sends it again, Window does.
 func (c *Component) Force(ctx context.Context, f ForceActions) error {
 	return c.client.Force(ctx, f)
 }
 
 // ForceQueued is Force, waiting its turn behind the force in flight; see
-// Client.ForceQueued.
+// Client.ForceQueued. The wait is bounded while connected: the force in
+// flight ends at the latest once Neuro has been quiet on it for the
+// WithReforceAfter time.
 func (c *Component) ForceQueued(ctx context.Context, f ForceActions) error {
 	return c.client.ForceQueued(ctx, f)
 }

@@ -86,11 +86,52 @@
 // At most one force is in flight per Client or Component. Force returns
 // ErrForceInFlight while one is; ForceQueued waits its turn. A force ends
 // when a successful result is sent for one of its actions, when none of
-// its actions is registered or waiting for a result any more, or when its
-// connection ends. Window opens an action window: context, registration,
-// force, and a wait for one successful use, with the races of the
-// official API README handled (an action before the force, two uses back
-// to back, a retry after a failure, a reconnect in between).
+// its actions is registered or waiting for a result any more, when its
+// connection ends, or when Neuro has gone quiet on it: no action for it
+// within WithReforceAfter (30 s by default), counted from the force, her
+// last action or failed result for it, or her last speech_finished,
+// whichever is latest. The real Neuro retries a force only a few times
+// and then drops it silently; without that timeout a force would be in
+// flight for ever. A force given up is logged; Force does not send it
+// again.
+//
+// Window opens an action window: context, registration, force, and a
+// wait for one successful use, with the races of the official API README
+// handled (an action before the force, two uses back to back, a retry
+// after a failure, a reconnect in between). When Neuro goes quiet on its
+// force, Window sends it again (WindowSpec.ReforceAfter, at most
+// WindowSpec.MaxReforces times, each with a log line and an
+// events.ForceRepeated event) and then fails with ErrForceIgnored: a
+// window ends with a success, when its ctx ends, or with an error, never
+// by hanging.
+//
+// # Speech
+//
+// Neuro sends speech_finished while she speaks: messages with isFinal
+// false while she is still talking, then one with isFinal true (also when
+// she was cut off: Cancelled and Reason say so). Each raises
+// events.SpeechFinished. Speaking reports whether she is mid-utterance:
+// it starts with a message that is not final and ends with a final one,
+// or with the connection; nothing else starts it, as the game cannot know
+// she started talking before her first message. WaitSpeechFinished
+// returns at once when she is not speaking, and otherwise at her final
+// message (nil), when the connection drops (ErrConnectionLost) or when
+// its ctx ends.
+//
+// A force at priority low waits until she stops talking, so a turn-based
+// game lets her finish commenting on a turn before it asks for the next
+// one: it sends the turn's result (the action's result, then the outcome
+// as context), waits with WaitSpeechFinished under a bounded ctx (a
+// server that never speaks costs nothing: she is not speaking, so it
+// returns at once), then opens the next window at priority low (see
+// ExampleComponent_WaitSpeechFinished):
+//
+//	res, err := n.Window(ctx, turn)                 // her move, answered
+//	_ = n.SendContext(ctx, "The computer played 3.", false)
+//	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+//	err = n.WaitSpeechFinished(wctx)                // she comments on it
+//	cancel()
+//	res, err = n.Window(ctx, nextTurn)              // Priority "" is low
 //
 // # Reconnecting and sends while disconnected
 //
@@ -109,7 +150,8 @@
 // # Options
 //
 // NewClient takes ClientOptions (WithLogger, WithContextBuffer,
-// WithMaxActions, WithHandlerTimeout); NewComponent takes Options: every
+// WithMaxActions, WithHandlerTimeout, WithReforceAfter); NewComponent
+// takes Options: every
 // ClientOption, and WithDialer, WithName and WithReconnect, which concern
 // the connection only a Component manages. A component-only option given
 // to NewClient does not compile, so no option is ever silently ignored.

@@ -34,6 +34,14 @@ var (
 	// error names the dropped message, so the game can send it again or
 	// summarise what Neuro missed.
 	ErrContextDropped = errors.New("neuro: context buffer full, oldest message dropped")
+	// ErrConnectionLost is wrapped by the error WaitSpeechFinished returns
+	// when the connection ended (or Stop was called) while it waited:
+	// Neuro's final speech_finished can no longer come.
+	ErrConnectionLost = errors.New("neuro: connection lost")
+	// ErrForceIgnored is wrapped by the error Window returns when Neuro
+	// stayed quiet on its force through every force again it allowed (see
+	// WindowSpec.MaxReforces): she is not answering this window.
+	ErrForceIgnored = errors.New("neuro: Neuro did not act on the force")
 )
 
 // ErrHandlerTimeout is the cause (context.Cause) of the cancellation of

@@ -3,6 +3,7 @@ package neuro
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/neurokit/neurokit/neuro/wire"
 )
@@ -13,7 +14,10 @@ import (
 //     for a result (a one-shot action's success is unregistered before
 //     its result is sent: the force then ends with that result);
 //   - its connection ends (Serve returns, Attach fails) or startup is
-//     sent again.
+//     sent again;
+//   - Neuro has been quiet on it for its quiet time (WithReforceAfter;
+//     see force_quiet.go): she gave it up, as the real Neuro does
+//     silently after a few failed tries.
 //
 // At most one force is in flight per Client. Force fails with
 // ErrForceInFlight while one is; ForceQueued waits for its turn, first
@@ -24,7 +28,8 @@ import (
 // forceSlot is the right to have one force in flight.
 type forceSlot struct {
 	names []string
-	sent  bool // the force went on the wire; guarded by Client.mu
+	sent  bool       // the force went on the wire; guarded by Client.mu
+	clock quietClock // guarded by Client.mu
 }
 
 // forceWaiter is a ForceQueued call waiting for the slot.
@@ -39,6 +44,15 @@ type forceWaiter struct {
 // while another force is in flight, ErrNotConnected without a connection,
 // and a *ValidationError (also wrapping ErrNotRegistered for unknown
 // names) for an invalid force.
+//
+// The force is in flight until a successful result for one of its
+// actions, until none of them is registered or waiting for a result,
+// until its connection ends, or until Neuro has been quiet on it for the
+// time WithReforceAfter sets (30 s by default, counted from the force,
+// her last action or failed result for it, or her last speech_finished,
+// whichever is latest): the real Neuro gives a force up silently after a
+// few failed tries. A force given up is logged and not sent again; the
+// next Force or ForceQueued may go. Window sends its force again.
 func (c *Client) Force(ctx context.Context, f ForceActions) error {
 	return c.forceWith(ctx, f, false)
 }
@@ -47,6 +61,9 @@ func (c *Client) Force(ctx context.Context, f ForceActions) error {
 // (until ctx ends) for that one to end and for the forces queued before it
 // to be sent, instead of returning ErrForceInFlight. The names are checked
 // once more when its turn comes: actions unregistered meanwhile fail it.
+// A force in flight ends at the latest when Neuro has been quiet on it
+// for the WithReforceAfter time (see Force), so the wait is bounded
+// while connected.
 func (c *Client) ForceQueued(ctx context.Context, f ForceActions) error {
 	return c.forceWith(ctx, f, true)
 }
@@ -66,7 +83,7 @@ func (c *Client) forceWith(ctx context.Context, f ForceActions, queued bool) err
 	if err := c.checkForceNames(f); err != nil {
 		return err
 	}
-	slot, err := c.acquireForce(ctx, f.ActionNames, queued)
+	slot, err := c.acquireForce(ctx, f.ActionNames, queued, 0)
 	if err != nil {
 		return err
 	}
@@ -80,9 +97,10 @@ func (c *Client) checkForceNames(f ForceActions) error {
 }
 
 // acquireForce takes the force slot for a force of names, waiting for it
-// when queued.
-func (c *Client) acquireForce(ctx context.Context, names []string, queued bool) (*forceSlot, error) {
-	slot := &forceSlot{names: slices.Clone(names)}
+// when queued. quiet is the force's quiet time; 0 is the client's
+// (WithReforceAfter).
+func (c *Client) acquireForce(ctx context.Context, names []string, queued bool, quiet time.Duration) (*forceSlot, error) {
+	slot := &forceSlot{names: slices.Clone(names), clock: quietClock{after: quiet}}
 	c.mu.Lock()
 	if c.force == nil && len(c.waiters) == 0 {
 		c.force = slot
@@ -124,6 +142,7 @@ func (c *Client) releaseForceLocked(slot *forceSlot) {
 	if c.force != slot {
 		return
 	}
+	slot.disarmQuietLocked()
 	c.force = nil
 	if len(c.waiters) > 0 {
 		w := c.waiters[0]
@@ -159,6 +178,7 @@ func (c *Client) sendForce(ctx context.Context, slot *forceSlot, f ForceActions)
 		return err
 	}
 	slot.sent = true
+	c.armQuietLocked(slot)
 	c.mu.Unlock()
 	if err := c.write(ctx, conn, f); err != nil {
 		c.releaseForce(slot)
@@ -177,6 +197,9 @@ func (c *Client) resultSentLocked(name string, success bool) {
 	if success && slices.Contains(f.names, name) {
 		c.releaseForceLocked(f)
 		return
+	}
+	if !success {
+		c.forceSignLocked(name) // she retries after a failed result
 	}
 	c.checkForceOrphanedLocked()
 }

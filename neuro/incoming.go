@@ -44,6 +44,10 @@ func (r receiver) ReceiveMessage(ctx context.Context, m Message) {
 		} else {
 			c.answerShutdown(ctx)
 		}
+	case SpeechFinished:
+		c.events.pushFromServer(events.SpeechFinished, events.SpeechFinishedData{
+			IsFinal: m.IsFinal, Cancelled: m.Cancelled, Reason: m.Reason,
+		})
 	case Unknown:
 		c.log.Warn("unknown command from Neuro", zap.String("command", m.Cmd), zap.ByteString("data", truncate(m.Data, 200)))
 		c.events.pushFromServer(events.UnknownCommand, events.UnknownCommandData{Command: m.Cmd, Data: m.Data})

@@ -91,6 +91,7 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req ActionRequest) {
 	c := l.c
 	c.mu.Lock()
 	e, ok := c.reg.get(req.Name)
+	c.forceSignLocked(req.Name)
 	switch {
 	case !ok:
 		names := c.reg.names()

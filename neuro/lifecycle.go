@@ -10,7 +10,7 @@ import (
 )
 
 // maxQueuedFromServer bounds the lifecycle events caused by server
-// messages (acknowledgements, shutdown requests, unknown commands) that
+// messages (acknowledgements, shutdown requests, speech, unknown commands) that
 // wait for their handlers; beyond it a server flooding the game has the
 // newest of them dropped, with a warning. Events of the connection run
 // itself (connected, disconnected, ...) are never dropped: there are a
@@ -51,6 +51,21 @@ func (q *lifecycle) push(name string, data any) {
 // as push applies.
 func (q *lifecycle) pushFromServer(name string, data any) {
 	q.add(name, data, true)
+}
+
+// pushFromGame queues an event caused by a call of the game (a window
+// forcing again), from a goroutine the component does not count. It
+// reports false, and queues nothing, once Stop began: the queue's
+// goroutine could no longer be counted in c.wg before Stop waits for it.
+func (q *lifecycle) pushFromGame(name string, data any) bool {
+	c := q.c
+	c.mu.Lock() // Stop sets stopping under c.mu before it waits on c.wg
+	defer c.mu.Unlock()
+	if c.st.phase >= stopping {
+		return false
+	}
+	q.add(name, data, false)
+	return true
 }
 
 func (q *lifecycle) add(name string, data any, fromServer bool) {

@@ -257,7 +257,7 @@ func (r *recorder) none(t testing.TB, name string) {
 
 var allEvents = []string{
 	events.Connected, events.Reconnected, events.ConnectFailed, events.Disconnected,
-	events.StartupAcknowledged, events.UnknownCommand,
+	events.StartupAcknowledged, events.UnknownCommand, events.SpeechFinished, events.ForceRepeated,
 }
 
 // ---- component fixture ----

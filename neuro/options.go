@@ -38,14 +38,18 @@ const (
 // options holds every setting of NewClient and NewComponent.
 //
 // Defaults: logger zap.NewNop(), named "neuro"; a context buffer of 32
-// messages; at most 128 actions in flight; no handler timeout; and, for a
-// Component only: dialer gorilla.Dialer(), name "neuro", no reconnect.
+// messages; at most 128 actions in flight; no handler timeout; a force
+// given up after 30 s of quiet; and, for a Component only: dialer
+// gorilla.Dialer(), name "neuro", no reconnect.
 type options struct {
 	// Client and Component (ClientOption).
 	logger         *zap.Logger
 	contextBuffer  int
 	maxActions     int
 	handlerTimeout time.Duration
+	reforceAfter   time.Duration
+	// clock times the forces; tests replace it.
+	clock clock
 
 	// Component only (Option).
 	dialer    transport.DialFunc
@@ -60,6 +64,8 @@ func defaultOptions() options {
 		logger:        zap.NewNop(),
 		contextBuffer: defaultContextBuffer,
 		maxActions:    defaultMaxActions,
+		reforceAfter:  DefaultReforceAfter,
+		clock:         realClock{},
 		name:          defaultComponentName,
 		newTimer: func(d time.Duration) (<-chan time.Time, func() bool) {
 			t := time.NewTimer(d)
@@ -90,7 +96,7 @@ type Option interface {
 
 // ClientOption configures a Client (NewClient) or a Component
 // (NewComponent): WithLogger, WithContextBuffer, WithMaxActions,
-// WithHandlerTimeout.
+// WithHandlerTimeout, WithReforceAfter.
 type ClientOption interface {
 	Option
 	client()
@@ -157,6 +163,33 @@ func WithHandlerTimeout(d time.Duration) ClientOption {
 	return clientOption(func(o *options) {
 		if d > 0 {
 			o.handlerTimeout = d
+		}
+	})
+}
+
+// WithReforceAfter sets how long Neuro may stay quiet on a force before
+// it is given up: no action for it within d, counted from the force, from
+// her last action or failed result for it, or from her last
+// speech_finished (a force at priority low waits until she stops
+// talking), whichever is latest. The real Neuro drops a force silently
+// after a few failed tries, so without this a force would be in flight
+// for ever. A given-up force ends: Force and ForceQueued may send the
+// next one, and Window sends its force again (see WindowSpec.ReforceAfter
+// and MaxReforces). Defaults to DefaultReforceAfter (30 s); d <= 0 keeps
+// the default.
+func WithReforceAfter(d time.Duration) ClientOption {
+	return clientOption(func(o *options) {
+		if d > 0 {
+			o.reforceAfter = d
+		}
+	})
+}
+
+// withClock replaces the clock that times forces (tests).
+func withClock(c clock) ClientOption {
+	return clientOption(func(o *options) {
+		if c != nil {
+			o.clock = c
 		}
 	})
 }

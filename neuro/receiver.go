@@ -30,7 +30,8 @@ type Receiver interface {
 	// answered the action.
 	ReceiveAction(ctx context.Context, act events.Action)
 	// ReceiveMessage is called for every other message: StartupAck,
-	// ShutdownGraceful, ShutdownImmediate and Unknown.
+	// ShutdownGraceful, ShutdownImmediate, SpeechFinished (after the
+	// Client updated Speaking with it) and Unknown.
 	ReceiveMessage(ctx context.Context, m Message)
 }
 

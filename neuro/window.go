@@ -3,6 +3,9 @@ package neuro
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -27,6 +30,19 @@ type WindowSpec struct {
 	// required; State, EphemeralContext and Priority are optional.
 	// ActionNames is ignored: the window forces its own actions.
 	Force ForceActions
+	// ReforceAfter is how long Neuro may stay quiet on the window's force
+	// before the window sends it again: no action for it within that
+	// time, counted from the force, her last action or failed result for
+	// it, or her last speech_finished, whichever is latest (the real
+	// Neuro drops a force silently after a few failed tries). Zero or
+	// less: the component's (WithReforceAfter, 30 s by default).
+	ReforceAfter time.Duration
+	// MaxReforces is how many times the window sends its force again
+	// after Neuro went quiet on it; when she stays quiet after the last
+	// one, Window fails with ErrForceIgnored. Zero: DefaultMaxReforces
+	// (3); negative: never again (Window fails the first time she goes
+	// quiet).
+	MaxReforces int
 }
 
 // WindowResult is the action that closed a window.
@@ -51,6 +67,13 @@ type WindowResult struct {
 // retry. The winning action is unregistered, with the others, before its
 // successful result is sent. After a reconnect the actions are registered
 // again with the registry and the force is sent again.
+//
+// When Neuro goes quiet on the force (no action for it within
+// spec.ReforceAfter; see there), the force is given up and Window sends
+// it again, with a log line and an events.ForceRepeated event, at most
+// spec.MaxReforces times; when she is still quiet after that, Window
+// closes the window and fails with an error wrapping ErrForceIgnored. So
+// a window always ends: with a success, when ctx ends, or with an error.
 //
 // When ctx ends first, Window closes the window (waiting for a handler of
 // it that is running), unregisters its actions and returns ctx.Err(). It
@@ -95,27 +118,45 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 	if err := c.handle(ctx, specs, g); err != nil {
 		return WindowResult{}, err
 	}
+	maxReforces := spec.MaxReforces
+	switch {
+	case maxReforces == 0:
+		maxReforces = DefaultMaxReforces
+	case maxReforces < 0:
+		maxReforces = 0
+	}
+	var sent *forceSlot // the force this window sent last, while it may be in flight
+	reforces := 0
 	for {
 		changed := c.connChanged()
 		// Wait for the force in flight (ours included, from the second
 		// round on) to end: with a success the window is won; after a
-		// reset we force again.
-		slot, err := c.client.acquireForce(wctx, f.ActionNames, true)
+		// reset, or when Neuro went quiet on it, we force again.
+		slot, err := c.client.acquireForce(wctx, f.ActionNames, true, spec.ReforceAfter)
 		if err != nil {
 			break
 		}
+		if quiet, idle := c.client.endedQuiet(sent); quiet {
+			if reforces >= maxReforces {
+				c.client.releaseForce(slot)
+				return c.endWindow(ctx, g, won, fmt.Errorf("%w: no action for %s after the force of %s was sent %d times",
+					ErrForceIgnored, idle.Round(time.Millisecond), strings.Join(f.ActionNames, ", "), reforces+1))
+			}
+			reforces++
+			c.log.Info("Neuro went quiet on the window's force; forcing again", zap.Strings("actions", f.ActionNames),
+				zap.Duration("quiet", idle), zap.Int("repeat", reforces), zap.Int("max", maxReforces))
+			c.events.pushFromGame(events.ForceRepeated, events.ForceRepeatedData{
+				Actions: slices.Clone(f.ActionNames), Repeat: reforces, Max: maxReforces, Quiet: idle,
+			})
+		}
+		sent = nil
 		err = c.client.sendForce(wctx, slot, f)
 		switch {
 		case err == nil:
+			sent = slot
 		case errors.Is(err, ErrInvalid):
 			// Our actions are gone: won, or unregistered by the game.
-			if r, ok := wonResult(won); ok {
-				return r, nil
-			}
-			if !c.closeWindow(ctx, g) {
-				return <-won, nil
-			}
-			return WindowResult{}, err
+			return c.endWindow(ctx, g, won, err)
 		default:
 			// Not connected, or the connection failed under the write: try
 			// again on the next connection.
@@ -129,14 +170,20 @@ func (c *Component) Window(ctx context.Context, spec WindowSpec) (WindowResult, 
 			break
 		}
 	}
+	return c.endWindow(ctx, g, won, ctx.Err())
+}
+
+// endWindow ends the window of g, giving up with err, unless a success
+// won it first: then, or when one wins it while it closes, it returns
+// that success.
+func (c *Component) endWindow(ctx context.Context, g *group, won chan WindowResult, err error) (WindowResult, error) {
 	if r, ok := wonResult(won); ok {
 		return r, nil
 	}
 	if !c.closeWindow(ctx, g) {
-		// A success closed the window while we were giving up.
-		return <-won, nil
+		return <-won, nil // a success closed the window while we were giving up
 	}
-	return WindowResult{}, ctx.Err()
+	return WindowResult{}, err
 }
 
 func wonResult(won chan WindowResult) (WindowResult, bool) {

@@ -19,6 +19,7 @@ const (
 	CmdReregisterAll     = wire.CmdReregisterAll
 	CmdShutdownGraceful  = wire.CmdShutdownGraceful
 	CmdShutdownImmediate = wire.CmdShutdownImmediate
+	CmdSpeechFinished    = wire.CmdSpeechFinished
 )
 
 type (
@@ -55,6 +56,8 @@ type (
 	ShutdownGraceful = wire.ShutdownGraceful
 	// ShutdownImmediate is wire.ShutdownImmediate.
 	ShutdownImmediate = wire.ShutdownImmediate
+	// SpeechFinished is wire.SpeechFinished.
+	SpeechFinished = wire.SpeechFinished
 	// Unknown is wire.Unknown.
 	Unknown = wire.Unknown
 )

@@ -25,6 +25,11 @@
 // invalid data with probability P (try 0.3), so that failed results and
 // Neuro's retries show.
 //
+// Before each of Neuro's turns the demo lets her finish talking about her
+// last move (up to 15 seconds, when the server sends speech_finished; a
+// server that does not costs nothing), then forces at priority low; the
+// transcript shows "← speech_finished (final)" when she finishes.
+//
 // The demo reconnects when the connection drops (250ms first wait, up to
 // 5s between tries, for about two minutes) and the game in progress goes
 // on where it was. The first connection is tried for 5 seconds

@@ -35,6 +35,11 @@ Reading the transcript:
                            with a message saying how to succeed (Neuro
                            then tries again)
   (no data) (malformed)    an action without data; data that is not JSON
+  ← speech_finished …      Neuro speaks: (speaking…) she is talking (the
+                           later updates of it are not shown), (final)
+                           she has finished, (final, cancelled: "…") she
+                           was cut off; before her turn the demo waits
+                           (up to 15s) until she has finished
   → close 1000 "…"         the game closes with that code and reason
   (not sent: …)            the frame could not be written, and why
   ✗ connection lost: …     the connection dropped; the demo reconnects

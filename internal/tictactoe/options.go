@@ -27,6 +27,10 @@ const (
 	// real Neuro answer at once; a server that never acknowledges (one
 	// older than the acknowledgement) costs this wait once per session.
 	DefaultAckWait = time.Second
+	// DefaultSpeechWait bounds how long a turn waits for Neuro to finish
+	// talking before it asks for her move anyway. It costs nothing when
+	// she is not speaking (a server without speech_finished).
+	DefaultSpeechWait = 15 * time.Second
 	// DefaultStopTimeout bounds the clean Stop at the end of a session.
 	DefaultStopTimeout = 5 * time.Second
 	// maxUnansweredTurns is how many times in a row a turn may time out
@@ -61,6 +65,7 @@ type options struct {
 	connectWait time.Duration
 	turnTimeout time.Duration
 	ackWait     time.Duration
+	speechWait  time.Duration
 	color       bool
 	quiet       bool
 }
@@ -74,6 +79,7 @@ func newOptions(opts []Option) options {
 		connectWait: DefaultConnectWait,
 		turnTimeout: DefaultTurnTimeout,
 		ackWait:     DefaultAckWait,
+		speechWait:  DefaultSpeechWait,
 	}
 	for _, opt := range opts {
 		opt.apply(&o)
@@ -147,6 +153,17 @@ func WithAckWait(d time.Duration) Option {
 	return optionFunc(func(o *options) {
 		if d >= 0 {
 			o.ackWait = d
+		}
+	})
+}
+
+// WithSpeechWait sets how long a turn waits for Neuro to finish talking
+// before it asks for her move anyway. Defaults to DefaultSpeechWait
+// (15s); d <= 0 keeps the default.
+func WithSpeechWait(d time.Duration) Option {
+	return optionFunc(func(o *options) {
+		if d > 0 {
+			o.speechWait = d
 		}
 	})
 }

@@ -2,11 +2,9 @@ package tictactoe
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"sync"
 	"time"
@@ -46,10 +44,12 @@ func (s Score) String() string {
 // retrying the first connection for the connect wait (WithConnectWait);
 // waits for Neuro's acknowledgement of the startup, at most for the ack
 // wait (WithAckWait), so that a seeded match prints the same transcript
-// every time; sends the rules as context; plays the games (each Neuro turn is one
-// action window: context, register "play" with the free cells, force with
-// the board as state, wait for a valid move, unregister before the
-// successful result); sends each outcome as context; and stops the
+// every time; sends the rules as context; plays the games (each Neuro
+// turn first waits, at most for the speech wait (WithSpeechWait), until
+// she finished talking about the last move, then is one typed action
+// window: context, register "play" with the free cells, force at priority
+// low with the board as state, wait for a valid move, unregister before
+// the successful result); sends each outcome as context; and stops the
 // component with a clean close (1000, "match over").
 //
 // A dropped connection does not end the match: the component reconnects
@@ -342,7 +342,7 @@ func (s *session) game(ctx context.Context, n int) error {
 				return err
 			}
 			if err := b.Play(cell, O); err != nil {
-				return fmt.Errorf("neuro's move: %w", err) // the handler checked it
+				return fmt.Errorf("neuro's move: %w", err) // the window's rule checked it
 			}
 			s.printMove(styleO, "Neuro (O) plays %d", cell, b)
 			news = ""
@@ -385,30 +385,45 @@ func (s *session) printMove(style, format string, cell int, b Board) {
 	s.t.block(s.t.paint(style, fmt.Sprintf(format, cell)) + "\n" + s.t.board(b))
 }
 
+// Move is the data of the play action: the cell Neuro puts her O in. Its
+// schema says 1 to 9; each window narrows it to the free cells (Among).
+type Move struct {
+	Cell int `json:"cell" jsonschema:"minimum=1,maximum=9"`
+}
+
+// playDescription is the description of the play action.
+const playDescription = "Put your O in a free cell. Cells are numbered like a phone keypad: " +
+	"1 2 3 on top, 4 5 6 in the middle, 7 8 9 at the bottom."
+
 // neuroTurn asks Neuro for her move on b through an action window whose
 // context is news (what happened since her last move), and returns the
-// cell. A window that gets no valid move within the turn timeout is closed
-// and opened again; several in a row while connected end the session.
+// cell. It first lets her finish talking about the last move (see
+// waitSpeech), so that the force, at priority low, does not wait behind
+// her. The play action's schema lists the free cells (neuro.Among), and
+// a move outside them is answered with a failed result that lists them.
+// A window that gets no valid move within the turn timeout is closed and
+// opened again; several in a row while connected end the session.
 func (s *session) neuroTurn(ctx context.Context, b Board, news string) (int, error) {
 	unanswered := 0
 	for {
+		s.waitSpeech(ctx)
 		_, downs := s.watch()
 		spec := neuro.WindowSpec{
 			Context: news,
 			Silent:  true,
-			Actions: []neuro.ActionSpec{{Action: playAction(b.Free()), Handler: playHandler(b)}},
 			Force: neuro.ForceActions{
-				State: "You are O, the computer is X.\n\n" + b.Markdown(),
-				Query: "Your move: pick a free cell for your O.",
+				State:    "You are O, the computer is X.\n\n" + b.Markdown(),
+				Query:    "Your move: pick a free cell for your O.",
+				Priority: neuro.PriorityLow,
 			},
 		}
 		wctx, cancel := context.WithTimeout(ctx, s.o.turnTimeout)
-		res, err := s.neuro.Window(wctx, spec)
+		m, err := neuro.TypedWindow[Move](wctx, s.neuro, spec, PlayAction, playDescription, nil, neuro.Among("cell", b.Free()...))
 		cancel()
 		if err == nil {
-			return parseCell(res.Data)
+			return m.Cell, nil
 		}
-		if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() != nil || !(errors.Is(err, context.DeadlineExceeded) || errors.Is(err, neuro.ErrForceIgnored)) {
 			return 0, err
 		}
 		if _, now := s.watch(); now == downs && s.neuro.Connected() {
@@ -418,63 +433,27 @@ func (s *session) neuroTurn(ctx context.Context, b Board, news string) (int, err
 			return 0, fmt.Errorf("no valid move from Neuro after asking %d times (%s each)", unanswered, s.o.turnTimeout)
 		}
 		s.log.Warn("no valid move from Neuro within the turn timeout; asking again",
-			zap.Duration("timeout", s.o.turnTimeout), zap.Int("unanswered", unanswered))
+			zap.Duration("timeout", s.o.turnTimeout), zap.Int("unanswered", unanswered), zap.Error(err))
 		s.t.print(s.t.paint(styleRed, fmt.Sprintf("… no valid move from Neuro within %s; asking again", s.o.turnTimeout)))
 		news = "Still your move."
 	}
 }
 
-// playAction is the action Neuro moves with, its schema listing the free
-// cells.
-func playAction(free []int) neuro.Action {
-	return neuro.Action{
-		Name: PlayAction,
-		Description: "Put your O in a free cell. Cells are numbered like a phone keypad: " +
-			"1 2 3 on top, 4 5 6 in the middle, 7 8 9 at the bottom.",
-		Schema: neuro.Schema{
-			"type":       "object",
-			"properties": neuro.Schema{"cell": neuro.Schema{"type": "integer", "enum": free}},
-			"required":   []string{"cell"},
-		},
+// waitSpeech waits, at most for the speech wait, until Neuro has finished
+// talking: a force at priority low waits until she stops anyway, and a
+// new force while she comments on her last move would only hurry her. It
+// returns at once when she is not speaking (a server that never sends
+// speech_finished costs nothing), and when the connection drops (the
+// window handles the reconnect).
+func (s *session) waitSpeech(ctx context.Context) {
+	if !s.neuro.Speaking() {
+		return
 	}
-}
-
-// playHandler checks a move against b. The component has checked the data
-// against the schema already; this is the game's own rule check, so that a
-// move is never accepted on a stale schema.
-func playHandler(b Board) neuro.ActionFunc {
-	return func(_ context.Context, act events.Action) neuro.Result { return checkMove(b, act.Data) }
-}
-
-// checkMove accepts a move in a free cell, and otherwise fails it with a
-// message listing the free cells, so that Neuro's retry can succeed.
-func checkMove(b Board, data string) neuro.Result {
-	free := JoinCells(b.Free())
-	cell, err := parseCell(data)
-	switch {
-	case err != nil:
-		return neuro.Failure(fmt.Sprintf(`send {"cell": N} with N one of the free cells: %s`, free))
-	case cell < 1 || cell > 9:
-		return neuro.Failure(fmt.Sprintf("there is no cell %d; free cells are %s", cell, free))
-	case b.At(cell) != Empty:
-		return neuro.Failure(fmt.Sprintf("cell %d is taken; free cells are %s", cell, free))
+	wctx, cancel := context.WithTimeout(ctx, s.o.speechWait)
+	defer cancel()
+	err := s.neuro.WaitSpeechFinished(wctx)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		s.log.Info("Neuro is still talking; asking for her move anyway", zap.Duration("waited", s.o.speechWait))
+		s.t.print(s.t.paint(styleDim, fmt.Sprintf("… Neuro is still talking after %s; asking for her move anyway", s.o.speechWait)))
 	}
-	return neuro.Success("")
-}
-
-// parseCell reads the cell of the play action's data, {"cell": N}.
-func parseCell(data string) (int, error) {
-	var v struct {
-		Cell *float64 `json:"cell"`
-	}
-	if err := json.Unmarshal([]byte(data), &v); err != nil {
-		return 0, fmt.Errorf("play data: %w", err)
-	}
-	switch {
-	case v.Cell == nil:
-		return 0, errors.New("play data: no cell")
-	case *v.Cell != math.Trunc(*v.Cell) || math.Abs(*v.Cell) > 1e6:
-		return 0, fmt.Errorf("play data: cell %v is not a cell number", *v.Cell)
-	}
-	return int(*v.Cell), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -17,39 +18,23 @@ import (
 	"github.com/neurokit/neurokit/neuro/server"
 )
 
-func TestCheckMove(t *testing.T) {
-	b := board("XO. .X. O..") // free: 3, 4, 6, 8, 9
-	tests := []struct {
-		data string
-		ok   bool
-		msg  string
-	}{
-		{`{"cell": 3}`, true, ""},
-		{`{"cell": 9.0}`, true, ""},
-		{`{"cell": 5}`, false, "cell 5 is taken; free cells are 3, 4, 6, 8, 9"},
-		{`{"cell": 12}`, false, "there is no cell 12; free cells are 3, 4, 6, 8, 9"},
-		{`{"cell": 2.5}`, false, `send {"cell": N} with N one of the free cells: 3, 4, 6, 8, 9`},
-		{`{}`, false, `send {"cell": N} with N one of the free cells: 3, 4, 6, 8, 9`},
-		{`{"cell": 3`, false, `send {"cell": N} with N one of the free cells: 3, 4, 6, 8, 9`},
+// playAction is the play action a window registers when the free
+// cells are free.
+func playAction(t *testing.T, free ...int) neuro.Action {
+	t.Helper()
+	spec, err := neuro.TypedSpec(PlayAction, playDescription, func(context.Context, Move) neuro.Result { return neuro.Success("") }, neuro.Among("cell", free...))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		r := checkMove(b, tt.data)
-		if r.Success != tt.ok || r.Message != tt.msg {
-			t.Errorf("checkMove(%s) = %+v, want success %v %q", tt.data, r, tt.ok, tt.msg)
-		}
-	}
+	return spec.Action
 }
 
-func TestParseCell(t *testing.T) {
-	for data, want := range map[string]int{`{"cell":1}`: 1, `{"cell": 9.0, "x": 1}`: 9, `{"cell":-4}`: -4} {
-		if got, err := parseCell(data); err != nil || got != want {
-			t.Errorf("parseCell(%s) = %d, %v; want %d", data, got, err, want)
-		}
-	}
-	for _, data := range []string{``, `{}`, `{"cell":"5"}`, `{"cell":1.5}`, `{"cell":1e9}`, `[5]`, `{"cell":null}`} {
-		if got, err := parseCell(data); err == nil {
-			t.Errorf("parseCell(%s) = %d, want an error", data, got)
-		}
+func TestPlayActionSchema(t *testing.T) {
+	a := playAction(t, 3, 5, 9)
+	cell, _ := a.Schema["properties"].(map[string]any)["cell"].(map[string]any)
+	if a.Name != PlayAction || a.Description != playDescription || !reflect.DeepEqual(cell["enum"], []any{3, 5, 9}) ||
+		!reflect.DeepEqual(a.Schema["required"], []any{"cell"}) && !reflect.DeepEqual(a.Schema["required"], []string{"cell"}) {
+		t.Errorf("play action %+v", a)
 	}
 }
 

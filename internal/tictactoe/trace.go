@@ -49,9 +49,10 @@ func (t *transcript) dialer(d transport.DialFunc) transport.DialFunc {
 // tracer keeps what the lines about the connection need across
 // connections.
 type tracer struct {
-	t      *transcript
-	dials  int       // successful dials; guarded by t.mu
-	lostAt time.Time // when the last connection was lost; guarded by t.mu
+	t        *transcript
+	dials    int       // successful dials; guarded by t.mu
+	lostAt   time.Time // when the last connection was lost; guarded by t.mu
+	speaking bool      // a speech_finished that is not final was shown; guarded by t.mu
 }
 
 func (tr *tracer) connected(url string) {
@@ -69,6 +70,7 @@ func (tr *tracer) connected(url string) {
 		t.printLocked(t.paint(styleBlue, "⇄ reconnected to "+url))
 	}
 	tr.lostAt = time.Time{}
+	tr.speaking = false
 }
 
 // tracedConn is a transport.Conn that traces what goes through it.
@@ -91,7 +93,9 @@ func (c *tracedConn) Read(ctx context.Context) ([]byte, error) {
 		}
 		return nil, err
 	}
-	t.wireLocked(t.paint(styleIn, "← ") + t.describeServer(frame))
+	if line, show := t.serverLine(c.tr, frame); show {
+		t.wireLocked(t.paint(styleIn, "← ") + line)
+	}
 	return frame, nil
 }
 
@@ -173,13 +177,41 @@ func (t *transcript) describeGame(frame []byte) string {
 	}
 }
 
+// serverLine describes a Neuro → game frame read on tr's connection, and
+// reports whether to show it: of the speech_finished messages of one
+// utterance that are not final, only the first is shown (she is
+// speaking); the final one always is. The caller holds t.mu.
+func (t *transcript) serverLine(tr *tracer, frame []byte) (string, bool) {
+	m, err := wire.DecodeServer(frame)
+	if err != nil {
+		return t.malformed(frame), true
+	}
+	if sf, ok := m.(neuro.SpeechFinished); ok {
+		was := tr.speaking
+		tr.speaking = !sf.IsFinal
+		if was && !sf.IsFinal {
+			return "", false
+		}
+	}
+	return t.describeMessage(m), true
+}
+
+func (t *transcript) malformed(frame []byte) string {
+	return t.paint(styleRed, "malformed frame "+shorten(string(frame), maxDataRunes))
+}
+
 // describeServer summarises a Neuro → game frame in one line (without the
 // arrow), for example `action play {"cell":5} #3`.
 func (t *transcript) describeServer(frame []byte) string {
 	m, err := wire.DecodeServer(frame)
 	if err != nil {
-		return t.paint(styleRed, "malformed frame "+shorten(string(frame), maxDataRunes))
+		return t.malformed(frame)
 	}
+	return t.describeMessage(m)
+}
+
+// describeMessage summarises a decoded Neuro → game message.
+func (t *transcript) describeMessage(m neuro.Message) string {
 	switch m := m.(type) {
 	case neuro.ActionRequest:
 		data := t.paint(styleDim, "(no data)")
@@ -195,6 +227,17 @@ func (t *transcript) describeServer(frame []byte) string {
 		return s
 	case neuro.ShutdownGraceful:
 		return fmt.Sprintf("shutdown/graceful wants_shutdown=%v", m.WantsShutdown)
+	case neuro.SpeechFinished:
+		switch {
+		case !m.IsFinal:
+			return "speech_finished " + t.paint(styleDim, "(speaking…)")
+		case m.Cancelled && m.Reason != "":
+			return "speech_finished (final, cancelled: " + quote(m.Reason) + ")"
+		case m.Cancelled:
+			return "speech_finished (final, cancelled)"
+		default:
+			return "speech_finished (final)"
+		}
 	case neuro.Unknown:
 		s := m.Cmd
 		if len(m.Data) > 0 {

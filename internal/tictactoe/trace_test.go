@@ -19,7 +19,7 @@ func TestDescribeGame(t *testing.T) {
 		{neuro.Startup{}, "startup"},
 		{neuro.Context{Message: "Let's play", Silent: true}, `context "Let's play" (silent)`},
 		{neuro.Context{Message: "You won\ngame 1 with cells 1, 2, 3! Score: you 1, the computer 0"}, `context "You won game 1 with cells 1, 2, 3! Score: you 1…"`},
-		{neuro.RegisterActions{Actions: []neuro.Action{playAction([]int{3, 5, 9})}}, "actions/register play(cell ∈ 3,5,9)"},
+		{neuro.RegisterActions{Actions: []neuro.Action{playAction(t, 3, 5, 9)}}, "actions/register play(cell ∈ 3,5,9)"},
 		{neuro.RegisterActions{Actions: []neuro.Action{
 			{Name: "pass", Description: "Pass."},
 			{Name: "say", Description: "Say.", Schema: neuro.Schema{"type": "object", "properties": neuro.Schema{"text": neuro.Schema{"type": "string"}, "loud": neuro.Schema{}}}},
@@ -61,6 +61,10 @@ func TestDescribeServer(t *testing.T) {
 		{`{"command":"shutdown/graceful","data":{"wants_shutdown":true}}`, "shutdown/graceful wants_shutdown=true"},
 		{`{"command":"shutdown/immediate"}`, "shutdown/immediate"},
 		{`{"command":"future/command","data":{"x":1}}`, `future/command {"x":1}`},
+		{`{"command":"speech_finished","data":{"isFinal":false}}`, "speech_finished (speaking…)"},
+		{`{"command":"speech_finished","data":{"isFinal":true}}`, "speech_finished (final)"},
+		{`{"command":"speech_finished","data":{"isFinal":true,"cancelled":true,"reason":"interrupted"}}`, `speech_finished (final, cancelled: "interrupted")`},
+		{`{"command":"speech_finished","data":{"isFinal":true,"cancelled":true}}`, "speech_finished (final, cancelled)"},
 		{`{"command":"action","data":{"name":7}}`, `malformed frame {"command":"action","data":{"name":7}}`},
 	}
 	for _, tt := range tests {
@@ -153,5 +157,41 @@ func TestTraceQuiet(t *testing.T) {
 	_ = conn.CloseNow()
 	if got := out.String(); got != "⇄ connected to ws://neuro\n" {
 		t.Errorf("quiet transcript %q", got)
+	}
+}
+
+// TestTraceSpeech: of an utterance's speech_finished messages that are
+// not final only the first gets a line; every final one does.
+func TestTraceSpeech(t *testing.T) {
+	ctx := context.Background()
+	game, neuroEnd := transport.Pipe()
+	defer game.CloseNow()
+	var out strings.Builder
+	dial := newTranscript(&out, false, false).dialer(func(context.Context, string) (transport.Conn, error) { return game, nil })
+	conn, err := dial(ctx, "ws://neuro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []neuro.SpeechFinished{
+		{}, {}, {}, {IsFinal: true},
+		{IsFinal: true},
+		{}, {IsFinal: true, Cancelled: true, Reason: "interrupted"},
+	} {
+		frame, _ := wire.EncodeServer(m)
+		if err := neuroEnd.Write(ctx, frame); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Read(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "⇄ connected to ws://neuro\n" +
+		"← speech_finished (speaking…)\n" +
+		"← speech_finished (final)\n" +
+		"← speech_finished (final)\n" +
+		"← speech_finished (speaking…)\n" +
+		"← speech_finished (final, cancelled: \"interrupted\")\n"
+	if got := out.String(); got != want {
+		t.Errorf("transcript\n%s\nwant\n%s", got, want)
 	}
 }
