@@ -133,8 +133,9 @@ func TestRunWaitsForSpeech(t *testing.T) {
 		}
 	}
 	// One line per utterance that is not final: the second update of
-	// each is not shown.
-	if a, b := strings.Count(out, "(speaking…)"), strings.Count(out, "(final)"); a != b {
+	// each is not shown. The match may end (and the game close) before
+	// her last utterance's final message arrives.
+	if a, b := strings.Count(out, "(speaking…)"), strings.Count(out, "(final)"); a != b && a != b+1 {
 		t.Errorf("%d lines (speaking…) for %d lines (final)", a, b)
 	}
 	if strings.Contains(out, "still talking") {
