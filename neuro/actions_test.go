@@ -11,6 +11,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // managerHandles reports whether the fixture's manager has a handler for the
@@ -34,7 +35,7 @@ func TestHandleAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := actionNames(expect[RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"play"}) {
+	if got := actionNames(expect[wire.RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"play"}) {
 		t.Errorf("registered %v", got)
 	}
 	if !f.managerHandles("play") {
@@ -58,7 +59,7 @@ func TestHandleAction(t *testing.T) {
 	if err := f.c.UnregisterActions(ctx, "play"); err != nil {
 		t.Fatal(err)
 	}
-	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
+	if u := expect[wire.UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
 		t.Errorf("unregister %+v", u)
 	}
 	if f.managerHandles("play") || len(f.c.Registered()) != 0 {
@@ -99,7 +100,7 @@ func TestHandleActionEmptyFailureGetsAMessage(t *testing.T) {
 	if err := f.c.HandleAction(ctxT(t), actPass, func(context.Context, events.Action) Result { return Failure("") }); err != nil {
 		t.Fatal(err)
 	}
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("a", "pass", "")
 	if r := srv.result("a"); r.Success || r.Message == "" {
 		t.Errorf("result %+v", r)
@@ -120,7 +121,7 @@ func TestHandleTemporaryAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	// A failure keeps it, on the server and in the manager.
 	srv.action("a1", "play", `{"cell": 1}`)
 	if r := srv.result("a1"); r.Success {
@@ -131,7 +132,7 @@ func TestHandleTemporaryAction(t *testing.T) {
 	}
 	// The first success unregisters it before its result.
 	srv.action("a2", "play", `{"cell": 5}`)
-	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
+	if u := expect[wire.UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
 		t.Errorf("unregister %+v", u)
 	}
 	if r := srv.result("a2"); !r.Success || r.Message != "played" {
@@ -149,7 +150,7 @@ func TestHandleTemporaryAction(t *testing.T) {
 	if err := f.c.HandleTemporaryAction(ctx, actPlay, func(context.Context, events.Action) Result { return Success("") }); err != nil {
 		t.Fatal(err)
 	}
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	if calls.Load() != 2 {
 		t.Errorf("handler called %d times", calls.Load())
 	}
@@ -179,7 +180,7 @@ func TestHandleTemporaryGroup(t *testing.T) {
 	if !reflect.DeepEqual(names, []string{"rock", "paper", "scissors"}) {
 		t.Errorf("names %v", names)
 	}
-	if got := actionNames(expect[RegisterActions](srv).Actions); !reflect.DeepEqual(got, names) {
+	if got := actionNames(expect[wire.RegisterActions](srv).Actions); !reflect.DeepEqual(got, names) {
 		t.Errorf("one register message with the group, got %v", got)
 	}
 	if err := f.c.Force(ctx, ForceActions{Query: "choose", ActionNames: names}); err != nil {
@@ -196,7 +197,7 @@ func TestHandleTemporaryGroup(t *testing.T) {
 		}
 	}
 	srv.action("s", "scissors", "")
-	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, names) {
+	if u := expect[wire.UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, names) {
 		t.Errorf("unregister %+v, want the whole group first", u)
 	}
 	if r := srv.result("s"); !r.Success || r.Message != "snip" {
@@ -256,7 +257,7 @@ func TestRawActionHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	cases := []struct {
 		name    string
 		success bool
@@ -289,7 +290,7 @@ func TestHandlerTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("t", "pass", "")
 	if r := srv.result("t"); r.Success || !strings.Contains(r.Message, "took longer") {
 		t.Errorf("result %+v", r)

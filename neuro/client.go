@@ -61,7 +61,7 @@ type Client struct {
 	gen     uint64
 	reg     registry
 	book    ledger // the actions waiting for their result
-	buf     []Context
+	buf     []wire.ContextMessage
 	force   *forceSlot
 	waiters []*forceWaiter
 	talk    *utterance // what Neuro is saying; nil when she is not speaking
@@ -136,7 +136,7 @@ func (c *Client) lock(ctx context.Context) error {
 func (c *Client) unlock() { <-c.sendLock }
 
 // write encodes m and writes it on conn.
-func (c *Client) write(ctx context.Context, conn transport.Conn, m Message) error {
+func (c *Client) write(ctx context.Context, conn transport.Conn, m wire.Message) error {
 	frame, err := c.enc.Append(nil, m)
 	if err != nil {
 		return err
@@ -173,9 +173,9 @@ func (c *Client) Attach(ctx context.Context, conn transport.Conn) error {
 	c.buf = nil
 	c.mu.Unlock()
 
-	err := c.write(ctx, conn, Startup{})
+	err := c.write(ctx, conn, wire.Startup{})
 	if err == nil && len(acts) > 0 {
-		err = c.write(ctx, conn, RegisterActions{Actions: acts})
+		err = c.write(ctx, conn, wire.RegisterActions{Actions: acts})
 	}
 	sent := 0
 	for err == nil && sent < len(buf) {
@@ -249,7 +249,7 @@ func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
 	m, err := wire.DecodeServer(frame)
 	if err != nil {
 		var de *wire.DecodeError
-		if errors.As(err, &de) && de.Command == CmdAction && de.ID != "" {
+		if errors.As(err, &de) && de.Command == wire.CmdAction && de.ID != "" {
 			c.book.refuseMalformed(ctx, gen, de)
 			return
 		}
@@ -257,13 +257,13 @@ func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
 		return
 	}
 	switch m := m.(type) {
-	case ActionRequest:
+	case wire.ActionRequest:
 		c.book.receive(ctx, gen, m)
-	case ReregisterAll:
+	case wire.ReregisterAll:
 		if err := c.reregisterAll(ctx); err != nil {
 			c.log.Warn("answering actions/reregister_all failed", zap.Error(err))
 		}
-	case SpeechFinished:
+	case wire.SpeechFinished:
 		c.heard(m) // Speaking is current by the time the Receiver hears it
 		c.receiveMessage(ctx, m)
 	default:
@@ -272,7 +272,7 @@ func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
 }
 
 // receiveMessage hands m to the Receiver; a panic is logged, not spread.
-func (c *Client) receiveMessage(ctx context.Context, m Message) {
+func (c *Client) receiveMessage(ctx context.Context, m wire.Message) {
 	defer func() {
 		if v := recover(); v != nil {
 			c.log.Error("message receiver panicked", zap.String("command", m.Command()),

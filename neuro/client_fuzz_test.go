@@ -62,8 +62,8 @@ func FuzzClientFrames(f *testing.F) {
 			_ = game.CloseNow()
 			<-done
 		}()
-		expect[Startup](srv)
-		expect[RegisterActions](srv)
+		expect[wire.Startup](srv)
+		expect[wire.RegisterActions](srv)
 
 		want := map[string]int{}
 		for _, fr := range frames {
@@ -71,10 +71,10 @@ func FuzzClientFrames(f *testing.F) {
 			var de *wire.DecodeError
 			switch {
 			case err == nil:
-				if a, ok := m.(ActionRequest); ok {
+				if a, ok := m.(wire.ActionRequest); ok {
 					want[a.ID]++
 				}
-			case errors.As(err, &de) && de.Command == CmdAction && de.ID != "":
+			case errors.As(err, &de) && de.Command == wire.CmdAction && de.ID != "":
 				want[de.ID]++
 			}
 			srv.sendRaw(string(fr))

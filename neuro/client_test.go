@@ -23,7 +23,7 @@ type clientPair struct {
 	srv   *fakeServer
 	game  transport.Conn
 	acts  chan events.Action
-	msgs  chan Message
+	msgs  chan wire.Message
 	serve chan error
 }
 
@@ -31,10 +31,10 @@ type clientPair struct {
 // (it does not answer them), without attaching it.
 func newClientPair(t *testing.T, opts ...ClientOption) *clientPair {
 	t.Helper()
-	p := &clientPair{acts: make(chan events.Action, 64), msgs: make(chan Message, 64)}
+	p := &clientPair{acts: make(chan events.Action, 64), msgs: make(chan wire.Message, 64)}
 	h := ReceiverFuncs{
 		Action:  func(_ context.Context, a events.Action) { p.acts <- a },
-		Message: func(_ context.Context, m Message) { p.msgs <- m },
+		Message: func(_ context.Context, m wire.Message) { p.msgs <- m },
 	}
 	opts = append([]ClientOption{WithLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))}, opts...)
 	cl, err := NewClient(testGame, h, opts...)
@@ -79,8 +79,8 @@ func connectedPair(t *testing.T) *clientPair {
 		t.Fatal(err)
 	}
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
+	expect[wire.Startup](p.srv)
+	expect[wire.RegisterActions](p.srv)
 	return p
 }
 
@@ -121,15 +121,15 @@ func TestClientAttachSendsStartupRegistryThenBufferedContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	reg := expect[RegisterActions](p.srv)
+	expect[wire.Startup](p.srv)
+	reg := expect[wire.RegisterActions](p.srv)
 	if got := actionNames(reg.Actions); !reflect.DeepEqual(got, []string{"play", "pass"}) {
 		t.Errorf("registered %v", got)
 	}
-	if c := expect[Context](p.srv); c != (Context{Message: "first", Silent: true}) {
+	if c := expect[wire.ContextMessage](p.srv); c != (wire.ContextMessage{Message: "first", Silent: true}) {
 		t.Errorf("context %+v", c)
 	}
-	if c := expect[Context](p.srv); c != (Context{Message: "second"}) {
+	if c := expect[wire.ContextMessage](p.srv); c != (wire.ContextMessage{Message: "second"}) {
 		t.Errorf("context %+v", c)
 	}
 	p.srv.quiet()
@@ -139,14 +139,14 @@ func TestClientReregisterAll(t *testing.T) {
 	t.Run("empty registry sends nothing", func(t *testing.T) {
 		p := newClientPair(t)
 		// The official mock sends reregister_all as soon as the game connects.
-		p.start(t, func(srv *fakeServer) { srv.send(ReregisterAll{}) })
-		expect[Startup](p.srv)
+		p.start(t, func(srv *fakeServer) { srv.send(wire.ReregisterAll{}) })
+		expect[wire.Startup](p.srv)
 		p.srv.quiet()
 	})
 	t.Run("sends the whole registry", func(t *testing.T) {
 		p := newClientPair(t)
 		p.start(t, nil)
-		expect[Startup](p.srv)
+		expect[wire.Startup](p.srv)
 		ctx := ctxT(t)
 		if err := p.cl.RegisterActions(ctx, actPlay); err != nil {
 			t.Fatal(err)
@@ -154,19 +154,19 @@ func TestClientReregisterAll(t *testing.T) {
 		if err := p.cl.RegisterActions(ctx, actPass); err != nil {
 			t.Fatal(err)
 		}
-		expect[RegisterActions](p.srv)
-		expect[RegisterActions](p.srv)
-		p.srv.send(ReregisterAll{})
-		reg := expect[RegisterActions](p.srv)
+		expect[wire.RegisterActions](p.srv)
+		expect[wire.RegisterActions](p.srv)
+		p.srv.send(wire.ReregisterAll{})
+		reg := expect[wire.RegisterActions](p.srv)
 		if got := actionNames(reg.Actions); !reflect.DeepEqual(got, []string{"play", "pass"}) {
 			t.Errorf("reregistered %v", got)
 		}
 		if err := p.cl.UnregisterActions(ctx, "play"); err != nil {
 			t.Fatal(err)
 		}
-		expect[UnregisterActions](p.srv)
-		p.srv.send(ReregisterAll{})
-		if got := actionNames(expect[RegisterActions](p.srv).Actions); !reflect.DeepEqual(got, []string{"pass"}) {
+		expect[wire.UnregisterActions](p.srv)
+		p.srv.send(wire.ReregisterAll{})
+		if got := actionNames(expect[wire.RegisterActions](p.srv).Actions); !reflect.DeepEqual(got, []string{"pass"}) {
 			t.Errorf("reregistered %v", got)
 		}
 	})
@@ -200,12 +200,12 @@ func TestClientRegisterValidates(t *testing.T) {
 func TestClientRegisterTwiceSendsOnce(t *testing.T) {
 	p := newClientPair(t)
 	p.start(t, nil)
-	expect[Startup](p.srv)
+	expect[wire.Startup](p.srv)
 	ctx := ctxT(t)
 	if err := p.cl.RegisterActions(ctx, actPass); err != nil {
 		t.Fatal(err)
 	}
-	expect[RegisterActions](p.srv)
+	expect[wire.RegisterActions](p.srv)
 	changed := actPass
 	changed.Description = "other"
 	if err := p.cl.RegisterActions(ctx, actPass, changed); err == nil {
@@ -287,8 +287,8 @@ func TestClientDropsResultOfPreviousConnection(t *testing.T) {
 		t.Fatal("Serve returned nil after the peer closed")
 	}
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
+	expect[wire.Startup](p.srv)
+	expect[wire.RegisterActions](p.srv)
 	if err := a.Reply(ctx, true, "late"); err != nil {
 		t.Fatalf("stale Reply: %v, want nil (dropped)", err)
 	}
@@ -333,15 +333,15 @@ func TestClientSendsWhileDisconnected(t *testing.T) {
 		t.Errorf("SendResult: %v, want ErrNotConnected", err)
 	}
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	if got := actionNames(expect[RegisterActions](p.srv).Actions); !reflect.DeepEqual(got, []string{"pass"}) {
+	expect[wire.Startup](p.srv)
+	if got := actionNames(expect[wire.RegisterActions](p.srv).Actions); !reflect.DeepEqual(got, []string{"pass"}) {
 		t.Errorf("registry %v", got)
 	}
 	// The buffer kept the two newest messages.
-	if c := expect[Context](p.srv); c.Message != "two" {
+	if c := expect[wire.ContextMessage](p.srv); c.Message != "two" {
 		t.Errorf("context %+v", c)
 	}
-	if c := expect[Context](p.srv); c.Message != "three" {
+	if c := expect[wire.ContextMessage](p.srv); c.Message != "three" {
 		t.Errorf("context %+v", c)
 	}
 	p.srv.quiet()
@@ -364,7 +364,7 @@ func TestClientStartupClearsRegistry(t *testing.T) {
 	if err := p.cl.startup(ctx); err != nil {
 		t.Fatal(err)
 	}
-	expect[Startup](p.srv)
+	expect[wire.Startup](p.srv)
 	if got := p.cl.Registered(); len(got) != 0 {
 		t.Errorf("registered %v after startup", got)
 	}
@@ -376,12 +376,12 @@ func TestClientStartupClearsRegistry(t *testing.T) {
 func TestClientMessagesReachTheHandler(t *testing.T) {
 	p := newClientPair(t)
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	sent := []Message{
-		StartupAck{Session: wire.Session{SessionID: "s", CharacterID: "evil", DisplayName: "Evil Neuro"}},
-		ShutdownGraceful{WantsShutdown: true},
-		ShutdownImmediate{},
-		Unknown{Cmd: "future/command", Data: json.RawMessage(`{"x":1}`)},
+	expect[wire.Startup](p.srv)
+	sent := []wire.Message{
+		wire.StartupAck{Session: wire.Session{SessionID: "s", CharacterID: "evil", DisplayName: "Evil Neuro"}},
+		wire.ShutdownGraceful{WantsShutdown: true},
+		wire.ShutdownImmediate{},
+		wire.Unknown{Cmd: "future/command", Data: json.RawMessage(`{"x":1}`)},
 	}
 	for _, m := range sent {
 		p.srv.send(m)
@@ -417,8 +417,8 @@ func TestClientDefaultHandlerFailsActions(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cl.Serve(context.Background()) }()
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	expect[wire.Startup](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("x", "pass", "")
 	if r := srv.result("x"); r.Success || !strings.Contains(r.Message, "does not handle") {
 		t.Errorf("result %+v", r)
@@ -440,7 +440,7 @@ func TestClientDefaultHandlerFailsActions(t *testing.T) {
 func TestClientConcurrentSends(t *testing.T) {
 	p := newClientPair(t)
 	p.start(t, nil)
-	expect[Startup](p.srv)
+	expect[wire.Startup](p.srv)
 	ctx := ctxT(t)
 	const n = 50
 	var wg sync.WaitGroup
@@ -455,7 +455,7 @@ func TestClientConcurrentSends(t *testing.T) {
 	}
 	wg.Wait()
 	for range n {
-		expect[Context](p.srv)
+		expect[wire.ContextMessage](p.srv)
 	}
 	p.srv.quiet()
 }

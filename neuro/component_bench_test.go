@@ -55,7 +55,7 @@ func BenchmarkComponentActionRoundTrip(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			frame, err := wire.EncodeServer(ActionRequest{ID: "bench-id", Name: bc.act.Name, Data: bc.data, HasData: bc.data != ""})
+			frame, err := wire.EncodeServer(wire.ActionRequest{ID: "bench-id", Name: bc.act.Name, Data: bc.data, HasData: bc.data != ""})
 			if err != nil {
 				b.Fatal(err)
 			}

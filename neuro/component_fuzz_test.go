@@ -142,8 +142,8 @@ func runComponentFrames(t *testing.T, frames [][]byte) {
 	}
 	ep := &fuzzEpoch{srv: d.accept(t), want: map[string]int{}, got: map[string]int{}}
 	epochs := []*fuzzEpoch{ep}
-	expect[Startup](ep.srv)
-	expect[RegisterActions](ep.srv)
+	expect[wire.Startup](ep.srv)
+	expect[wire.RegisterActions](ep.srv)
 
 	// An action window, open while the frames come.
 	wctx, wcancel := context.WithCancel(ctx)
@@ -167,7 +167,7 @@ func runComponentFrames(t *testing.T, frames [][]byte) {
 			<-window
 		}
 	}()
-	expect[RegisterActions](ep.srv)
+	expect[wire.RegisterActions](ep.srv)
 	expect[ForceActions](ep.srv)
 
 	reconnects := 0
@@ -181,8 +181,8 @@ func runComponentFrames(t *testing.T, frames [][]byte) {
 			timers.elapse(t) // the backoff wait after the drop
 			ep = &fuzzEpoch{srv: d.accept(t), want: map[string]int{}, got: map[string]int{}}
 			epochs = append(epochs, ep)
-			expect[Startup](ep.srv)
-			expect[RegisterActions](ep.srv)
+			expect[wire.Startup](ep.srv)
+			expect[wire.RegisterActions](ep.srv)
 			continue
 		}
 		countActionFrame(ep.want, fr)
@@ -308,10 +308,10 @@ func countActionFrame(want map[string]int, fr []byte) {
 	var de *wire.DecodeError
 	switch {
 	case err == nil:
-		if a, ok := m.(ActionRequest); ok {
+		if a, ok := m.(wire.ActionRequest); ok {
 			want[a.ID]++
 		}
-	case errors.As(err, &de) && de.Command == CmdAction && de.ID != "":
+	case errors.As(err, &de) && de.Command == wire.CmdAction && de.ID != "":
 		want[de.ID]++
 	}
 }

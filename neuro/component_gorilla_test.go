@@ -11,6 +11,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -57,8 +58,8 @@ func TestComponentOverGorilla(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("no connection")
 	}
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	expect[wire.Startup](srv)
+	expect[wire.RegisterActions](srv)
 	rec.wait(t, events.Connected)
 
 	srv.action("a", "pass", "")
@@ -79,7 +80,7 @@ func TestComponentOverGorilla(t *testing.T) {
 	}
 	wg.Wait()
 	for range 50 {
-		expect[Context](srv)
+		expect[wire.ContextMessage](srv)
 	}
 
 	// The server closes with a code: Disconnected carries it.
@@ -110,7 +111,7 @@ func TestComponentOverGorillaStopClosesCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := newFakeServer(t, <-conns)
-	expect[Startup](srv)
+	expect[wire.Startup](srv)
 	if err := c.Stop(ctx, 4000, "game closed"); err != nil {
 		t.Fatal(err)
 	}

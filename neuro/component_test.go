@@ -64,13 +64,13 @@ func TestComponentConnectOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	if got := actionNames(expect[RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"pass"}) {
+	if got := actionNames(expect[wire.RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"pass"}) {
 		t.Errorf("registry %v", got)
 	}
-	if c := expect[Context](srv); c.Message != "before connect" {
+	if c := expect[wire.ContextMessage](srv); c.Message != "before connect" {
 		t.Errorf("buffered context %+v", c)
 	}
-	if c := expect[Context](srv); c.Message != "hello from Connected" {
+	if c := expect[wire.ContextMessage](srv); c.Message != "hello from Connected" {
 		t.Errorf("context %+v", c)
 	}
 	if !f.c.Connected() {
@@ -97,7 +97,7 @@ func TestComponentConnectMethod(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- f.c.Connect(ctx, "ws://x") }()
 	srv := f.d.accept(t)
-	expect[Startup](srv)
+	expect[wire.Startup](srv)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestComponentStopFromAnActionHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("q", "quit", "")
 	if err := <-stopped; err != nil {
 		t.Fatalf("Stop from a handler: %v", err)
@@ -228,7 +228,7 @@ func TestComponentStopBoundedByContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("slow", "pass", "")
 	<-entered
 	expired, cancel := context.WithCancel(ctx)
@@ -256,7 +256,7 @@ func TestComponentSlowHandlerDoesNotBlockReading(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("s", "slow", "")
 	srv.action("f", "pass", "")
 	if r := srv.result("f"); r.Message != "fast" {
@@ -275,7 +275,7 @@ func TestComponentStartupAcknowledged(t *testing.T) {
 		t.Error("session before the acknowledgement")
 	}
 	want := events.Session{SessionID: "abc", CharacterID: "neuro", DisplayName: "Neuro-sama"}
-	srv.send(StartupAck{Session: wire.Session(want)})
+	srv.send(wire.StartupAck{Session: wire.Session(want)})
 	got, err := manager.Payload[events.Session](f.rec.wait(t, events.StartupAcknowledged))
 	if err != nil || got != want {
 		t.Errorf("event %+v, %v", got, err)
@@ -288,12 +288,12 @@ func TestComponentStartupAcknowledged(t *testing.T) {
 func TestComponentShutdownWithoutHandlerAnswersReady(t *testing.T) {
 	f := newFixture(t)
 	srv := f.connect()
-	srv.send(ShutdownGraceful{WantsShutdown: true})
-	expect[ShutdownReady](srv)
-	srv.send(ShutdownGraceful{WantsShutdown: false}) // a cancellation needs no answer
+	srv.send(wire.ShutdownGraceful{WantsShutdown: true})
+	expect[wire.ShutdownReady](srv)
+	srv.send(wire.ShutdownGraceful{WantsShutdown: false}) // a cancellation needs no answer
 	srv.quiet()
-	srv.send(ShutdownImmediate{})
-	expect[ShutdownReady](srv)
+	srv.send(wire.ShutdownImmediate{})
+	expect[wire.ShutdownReady](srv)
 }
 
 func TestComponentShutdownEvents(t *testing.T) {
@@ -304,12 +304,12 @@ func TestComponentShutdownEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	srv.send(ShutdownGraceful{WantsShutdown: true})
+	srv.send(wire.ShutdownGraceful{WantsShutdown: true})
 	d, _ := manager.Payload[events.ShutdownGracefulData](rec.wait(t, events.ShutdownGraceful))
 	if !d.WantsShutdown {
 		t.Errorf("payload %+v", d)
 	}
-	srv.send(ShutdownImmediate{})
+	srv.send(wire.ShutdownImmediate{})
 	if _, err := manager.Payload[events.ShutdownImmediateData](rec.wait(t, events.ShutdownImmediate)); err != nil {
 		t.Error(err)
 	}
@@ -317,7 +317,7 @@ func TestComponentShutdownEvents(t *testing.T) {
 	if err := f.c.SendShutdownReady(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	expect[ShutdownReady](srv)
+	expect[wire.ShutdownReady](srv)
 }
 
 // TestComponentBadInput sends one bad frame per case, checks what the
@@ -343,7 +343,7 @@ func TestComponentBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	if got := actionNames(expect[RegisterActions](srv).Actions); len(got) != 5 {
+	if got := actionNames(expect[wire.RegisterActions](srv).Actions); len(got) != 5 {
 		t.Fatalf("registered %v", got)
 	}
 
@@ -448,7 +448,7 @@ func TestComponentCloseDuringHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("late", "pass", "")
 	<-entered
 	_ = srv.conn.CloseNow()
@@ -490,7 +490,7 @@ func TestComponentConcurrentSends(t *testing.T) {
 	for range n {
 		counts[srv.next().Command()]++
 	}
-	want := map[string]int{CmdContext: 17, CmdRegister: 17, CmdShutdownReady: 16}
+	want := map[string]int{wire.CmdContext: 17, wire.CmdRegister: 17, wire.CmdShutdownReady: 16}
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("frames %v, want %v", counts, want)
 	}
@@ -523,13 +523,13 @@ func TestComponentRaisesWithoutManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := d.accept(t)
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	expect[wire.Startup](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("x", "pass", "")
 	if r := srv.result("x"); r.Success {
 		t.Errorf("result %+v", r)
 	}
-	srv.send(Unknown{Cmd: "new_thing", Data: json.RawMessage(`{}`)})
+	srv.send(wire.Unknown{Cmd: "new_thing", Data: json.RawMessage(`{}`)})
 	srv.quiet()
 }
 

@@ -18,7 +18,7 @@ import (
 // It returns when the connection ends.
 func chattyNeuro(conn transport.Conn) {
 	ctx := context.Background()
-	send := func(m neuro.Message) {
+	send := func(m wire.Message) {
 		frame, _ := wire.EncodeServer(m)
 		_ = conn.Write(ctx, frame)
 	}
@@ -36,12 +36,12 @@ func chattyNeuro(conn transport.Conn) {
 		case neuro.ForceActions:
 			moves++
 			if moves == 1 {
-				send(neuro.SpeechFinished{IsFinal: false}) // "Ooh, the middle one…"
+				send(wire.SpeechFinished{IsFinal: false}) // "Ooh, the middle one…"
 			}
-			send(neuro.ActionRequest{ID: fmt.Sprint(moves), Name: m.ActionNames[0], HasData: true,
+			send(wire.ActionRequest{ID: fmt.Sprint(moves), Name: m.ActionNames[0], HasData: true,
 				Data: fmt.Sprintf(`{"cell": %d}`, []int{5, 1}[(moves-1)%2])})
-		case neuro.Context:
-			send(neuro.SpeechFinished{IsFinal: true}) // "…and that's my move!"
+		case wire.ContextMessage:
+			send(wire.SpeechFinished{IsFinal: true}) // "…and that's my move!"
 		}
 	}
 }

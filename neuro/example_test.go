@@ -28,7 +28,7 @@ func fakeNeuro(conn transport.Conn) {
 		switch m := m.(type) {
 		case neuro.ForceActions:
 			fmt.Printf("neuro <- %s: %s %q\n", game, m.Command(), m.Query)
-			reply, _ := wire.EncodeServer(neuro.ActionRequest{ID: "1", Name: m.ActionNames[0], Data: `{"cell": 5}`})
+			reply, _ := wire.EncodeServer(wire.ActionRequest{ID: "1", Name: m.ActionNames[0], Data: `{"cell": 5}`})
 			_ = conn.Write(ctx, reply)
 		case neuro.ActionResult:
 			fmt.Printf("neuro <- %s: %s success=%v %q\n", game, m.Command(), m.Success, m.Message)

@@ -14,6 +14,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/schema"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Order is the data of the "order" action of a small strategy game: a
@@ -194,7 +195,7 @@ func ExampleOneOf() {
 	// Neuro acts once the registration reached her.
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if _, err := sim.WatchFrom(0).WaitFor(wctx, server.IsReceived("Tic Tac Toe", neuro.CmdRegister)); err != nil {
+	if _, err := sim.WatchFrom(0).WaitFor(wctx, server.IsReceived("Tic Tac Toe", wire.CmdRegister)); err != nil {
 		log.Fatal(err)
 	}
 	for _, data := range []string{`{"cell": 5}`, `{"cell": 5}`} {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // fakeClock is a clock the test moves by hand: advance runs, on the
@@ -103,8 +104,8 @@ func forcedPair(t *testing.T, clk *fakeClock) *clientPair {
 		t.Fatal(err)
 	}
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
+	expect[wire.Startup](p.srv)
+	expect[wire.RegisterActions](p.srv)
 	if err := p.cl.Force(ctxT(t), forcePass); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestForceGivenUpWhenQuiet(t *testing.T) {
 	if err := f.c.HandleAction(ctx, actPass, func(context.Context, events.Action) Result { return Success("") }); err != nil {
 		t.Fatal(err)
 	}
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	if err := f.c.Force(ctx, forcePass); err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestForceQuietCountsFromLastSign(t *testing.T) {
 	if !p.cl.forceInFlight() {
 		t.Fatal("the force ended although its failed result went 4 s ago")
 	}
-	p.srv.send(SpeechFinished{IsFinal: true})
+	p.srv.send(wire.SpeechFinished{IsFinal: true})
 	within(t, p.msgs)
 	clk.advance(8 * time.Second) // t=24: 12 s since the failed result, 8 s since she spoke
 	if !p.cl.forceInFlight() {
@@ -246,8 +247,8 @@ func TestWindowReforcesWhenQuiet(t *testing.T) {
 	})
 	spec.ReforceAfter = quietTime // the window's own, not the component's hour
 	out := openWindow(ctx, f.c, spec)
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	first := expect[ForceActions](srv)
 	for _, id := range []string{"try1", "try2"} {
 		srv.action(id, "play", `{"cell": 1}`)
@@ -272,7 +273,7 @@ func TestWindowReforcesWhenQuiet(t *testing.T) {
 		t.Errorf("ForceRepeated %+v, want %+v", d, want)
 	}
 	srv.action("try3", "play", `{"cell": 9}`)
-	expect[UnregisterActions](srv)
+	expect[wire.UnregisterActions](srv)
 	if r := srv.result("try3"); !r.Success {
 		t.Errorf("result %+v", r)
 	}
@@ -294,8 +295,8 @@ func TestWindowGivesUpWhenNeuroStaysQuiet(t *testing.T) {
 	spec := cellSpec(nil)
 	spec.MaxReforces = 1
 	out := openWindow(ctxT(t), f.c, spec)
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	expect[ForceActions](srv)
 	clk.advance(quietTime)
 	expect[ForceActions](srv)
@@ -303,7 +304,7 @@ func TestWindowGivesUpWhenNeuroStaysQuiet(t *testing.T) {
 		t.Errorf("ForceRepeated %+v", d)
 	}
 	clk.advance(quietTime)
-	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play", "pass"}) {
+	if u := expect[wire.UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play", "pass"}) {
 		t.Errorf("unregister %+v", u)
 	}
 	o := waitWindow(t, out)
@@ -325,11 +326,11 @@ func TestWindowNoReforce(t *testing.T) {
 	spec := cellSpec(nil)
 	spec.MaxReforces = -1
 	out := openWindow(ctxT(t), f.c, spec)
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	expect[ForceActions](srv)
 	clk.advance(quietTime)
-	expect[UnregisterActions](srv)
+	expect[wire.UnregisterActions](srv)
 	if o := waitWindow(t, out); !errors.Is(o.err, ErrForceIgnored) {
 		t.Errorf("Window = %+v, %v; want ErrForceIgnored", o.res, o.err)
 	}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -110,7 +111,7 @@ func TestForceOfOneShotEndsWithItsResult(t *testing.T) {
 	if err := a.Reply(ctx, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	expect[UnregisterActions](p.srv)
+	expect[wire.UnregisterActions](p.srv)
 	p.srv.result("a1")
 	if p.cl.forceInFlight() {
 		t.Fatal("force still in flight")

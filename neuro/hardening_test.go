@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -43,7 +44,7 @@ func TestFloodOfActionsStaysBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	base := runtime.NumGoroutine()
 
 	for i := range n {
@@ -105,8 +106,8 @@ func TestClientMaxActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.start(t, nil)
-	expect[Startup](p.srv)
-	expect[RegisterActions](p.srv)
+	expect[wire.Startup](p.srv)
+	expect[wire.RegisterActions](p.srv)
 	ctx := ctxT(t)
 	p.srv.action("a1", "pass", "")
 	a1 := p.action(t)
@@ -170,17 +171,17 @@ func TestAttachKeepsUnsentContext(t *testing.T) {
 		t.Fatal("attached after a failed Attach")
 	}
 	_ = game.CloseNow()
-	expect[Startup](srv)
+	expect[wire.Startup](srv)
 	for _, want := range msgs[:2] {
-		if c := expect[Context](srv); c.Message != want {
+		if c := expect[wire.ContextMessage](srv); c.Message != want {
 			t.Errorf("first connection: context %q, want %q", c.Message, want)
 		}
 	}
 
 	p.start(t, nil)
-	expect[Startup](p.srv)
+	expect[wire.Startup](p.srv)
 	for _, want := range msgs[2:] {
-		if c := expect[Context](p.srv); c.Message != want {
+		if c := expect[wire.ContextMessage](p.srv); c.Message != want {
 			t.Errorf("next connection: context %q, want %q", c.Message, want)
 		}
 	}
@@ -193,13 +194,13 @@ func TestClientReceiverPanics(t *testing.T) {
 	core, logs := observer.New(zap.WarnLevel)
 	cl, err := NewClient(testGame, ReceiverFuncs{
 		Action:  func(context.Context, events.Action) { panic("receiver bug") },
-		Message: func(context.Context, Message) { panic("message bug") },
+		Message: func(context.Context, wire.Message) { panic("message bug") },
 	}, WithLogger(zap.New(core)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv, game, done := servePass(t, cl)
-	srv.send(ShutdownImmediate{})
+	srv.send(wire.ShutdownImmediate{})
 	for _, id := range []string{"p1", "p2"} {
 		srv.action(id, "pass", "")
 		if r := srv.result(id); r.Success || !strings.Contains(r.Message, "internal error") {
@@ -313,7 +314,7 @@ func servePass(t *testing.T, cl *Client) (*fakeServer, transport.Conn, <-chan er
 	}
 	done := make(chan error, 1)
 	go func() { done <- cl.Serve(context.Background()) }()
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	expect[wire.Startup](srv)
+	expect[wire.RegisterActions](srv)
 	return srv, game, done
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // What Neuro sends a Component: its Client hands every validated action
@@ -26,29 +27,29 @@ func (r receiver) ReceiveAction(ctx context.Context, act events.Action) {
 
 // ReceiveMessage turns the other server messages into lifecycle events,
 // or answers a shutdown request nobody handles.
-func (r receiver) ReceiveMessage(ctx context.Context, m Message) {
+func (r receiver) ReceiveMessage(ctx context.Context, m wire.Message) {
 	c := r.c
 	switch m := m.(type) {
-	case StartupAck:
+	case wire.StartupAck:
 		c.transition(step{kind: acknowledged, session: events.Session(m.Session)})
 		c.events.pushFromServer(events.StartupAcknowledged, events.Session(m.Session))
-	case ShutdownGraceful:
+	case wire.ShutdownGraceful:
 		if c.Handles(events.ShutdownGraceful) {
 			c.events.pushFromServer(events.ShutdownGraceful, events.ShutdownGracefulData{WantsShutdown: m.WantsShutdown})
 		} else if m.WantsShutdown {
 			c.answerShutdown(ctx)
 		}
-	case ShutdownImmediate:
+	case wire.ShutdownImmediate:
 		if c.Handles(events.ShutdownImmediate) {
 			c.events.pushFromServer(events.ShutdownImmediate, events.ShutdownImmediateData{})
 		} else {
 			c.answerShutdown(ctx)
 		}
-	case SpeechFinished:
+	case wire.SpeechFinished:
 		c.events.pushFromServer(events.SpeechFinished, events.SpeechFinishedData{
 			IsFinal: m.IsFinal, Cancelled: m.Cancelled, Reason: m.Reason,
 		})
-	case Unknown:
+	case wire.Unknown:
 		c.log.Warn("unknown command from Neuro", zap.String("command", m.Cmd), zap.ByteString("data", truncate(m.Data, 200)))
 		c.events.pushFromServer(events.UnknownCommand, events.UnknownCommandData{Command: m.Cmd, Data: m.Data})
 	default:

@@ -87,7 +87,7 @@ func (p *pendingAction) base() context.Context {
 
 // receive validates an action read on the connection of generation gen
 // and passes it to the Receiver, or answers it with a failed result.
-func (l *ledger) receive(ctx context.Context, gen uint64, req ActionRequest) {
+func (l *ledger) receive(ctx context.Context, gen uint64, req wire.ActionRequest) {
 	c := l.c
 	c.mu.Lock()
 	e, ok := c.reg.get(req.Name)

@@ -52,17 +52,17 @@ func TestLifecycleEventsInOrder(t *testing.T) {
 			if err := f.m.Add(s); err != nil {
 				t.Fatal(err)
 			}
-			ack := StartupAck{Session: wire.Session{SessionID: fmt.Sprint("s-", i), CharacterID: "neuro"}}
+			ack := wire.StartupAck{Session: wire.Session{SessionID: fmt.Sprint("s-", i), CharacterID: "neuro"}}
 			if err := f.m.Raise(ctxT(t), manager.NewEvent(events.Connect, "ws://order")); err != nil {
 				t.Fatal(err)
 			}
 			srv := f.d.accept(t)
-			expect[Startup](srv)
+			expect[wire.Startup](srv)
 			srv.send(ack) // read only once Connected is queued
 			_ = srv.conn.Close(transport.CloseGoingAway, "bye")
 			timers.elapse(t)
 			srv2 := f.d.accept(t)
-			expect[Startup](srv2)
+			expect[wire.Startup](srv2)
 			srv2.send(ack)
 			var got []string
 			for range want {
@@ -87,7 +87,7 @@ func TestComponentServe(t *testing.T) {
 	served := make(chan error, 1)
 	go func() { served <- f.c.Serve(ctx, "ws://serve") }()
 	srv := f.d.accept(t)
-	expect[Startup](srv)
+	expect[wire.Startup](srv)
 	f.rec.wait(t, events.Connected)
 	if err := f.c.Serve(ctxT(t), "ws://other"); !errors.Is(err, errRunning) {
 		t.Errorf("second Serve = %v, want errRunning", err)
@@ -116,7 +116,7 @@ func TestComponentServe(t *testing.T) {
 	// The component may be served again; Stop ends that run.
 	go func() { served <- f.c.Serve(ctxT(t), "ws://serve") }()
 	srv = f.d.accept(t)
-	expect[Startup](srv)
+	expect[wire.Startup](srv)
 	f.rec.wait(t, events.Connected) // a new run starts with Connected
 	if err := f.c.Stop(ctxT(t), 4000, "done"); err != nil {
 		t.Fatal(err)
@@ -171,8 +171,8 @@ func TestComponentInSupervisedManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := d.accept(t)
-	expect[Startup](srv)
-	expect[RegisterActions](srv)
+	expect[wire.Startup](srv)
+	expect[wire.RegisterActions](srv)
 	rec.wait(t, events.Connected)
 	srv.action("s", "silent", "")
 	if r := srv.result("s"); r.Success || !strings.Contains(r.Message, "did not answer") {

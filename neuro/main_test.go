@@ -34,13 +34,13 @@ const testGame = "Test Game"
 type fakeServer struct {
 	t      testing.TB
 	conn   transport.Conn
-	frames chan Message
+	frames chan wire.Message
 	done   chan struct{}
 	err    error // why reading stopped; read after done
 }
 
 func newFakeServer(t testing.TB, conn transport.Conn) *fakeServer {
-	s := &fakeServer{t: t, conn: conn, frames: make(chan Message, 1024), done: make(chan struct{})}
+	s := &fakeServer{t: t, conn: conn, frames: make(chan wire.Message, 1024), done: make(chan struct{})}
 	go s.read()
 	t.Cleanup(func() {
 		_ = conn.CloseNow()
@@ -70,7 +70,7 @@ func (s *fakeServer) read() {
 }
 
 // next returns the next frame the game sent.
-func (s *fakeServer) next() Message {
+func (s *fakeServer) next() wire.Message {
 	s.t.Helper()
 	select {
 	case m := <-s.frames:
@@ -82,7 +82,7 @@ func (s *fakeServer) next() Message {
 }
 
 // expect returns the next frame, which must be a T.
-func expect[T Message](s *fakeServer) T {
+func expect[T wire.Message](s *fakeServer) T {
 	s.t.Helper()
 	m := s.next()
 	v, ok := m.(T)
@@ -94,7 +94,7 @@ func expect[T Message](s *fakeServer) T {
 }
 
 // send sends a server message.
-func (s *fakeServer) send(m Message) {
+func (s *fakeServer) send(m wire.Message) {
 	s.t.Helper()
 	frame, err := wire.EncodeServer(m)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *fakeServer) sendRaw(frame string) {
 // action sends an action request.
 func (s *fakeServer) action(id, name, data string) {
 	s.t.Helper()
-	s.send(ActionRequest{ID: id, Name: name, Data: data, HasData: data != ""})
+	s.send(wire.ActionRequest{ID: id, Name: name, Data: data, HasData: data != ""})
 }
 
 // result waits for the next frame, an action/result for id.
@@ -130,11 +130,11 @@ func (s *fakeServer) result(id string) ActionResult {
 // the barrier action has been received: the game answers an unknown
 // action at once from its reader. It returns the frames received before
 // the barrier's answer.
-func (s *fakeServer) barrier() []Message {
+func (s *fakeServer) barrier() []wire.Message {
 	s.t.Helper()
 	id := fmt.Sprintf("barrier-%p-%d", s, time.Now().UnixNano())
 	s.action(id, "zz_barrier", "")
-	var before []Message
+	var before []wire.Message
 	for {
 		m := s.next()
 		if r, ok := m.(ActionResult); ok && r.ID == id {
@@ -308,7 +308,7 @@ func (f *fixture) connect() *fakeServer {
 		f.t.Fatal(err)
 	}
 	f.srv = f.d.accept(f.t)
-	expect[Startup](f.srv)
+	expect[wire.Startup](f.srv)
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	if err := f.c.WaitConnected(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Receiver receives what Neuro sends, once the Client has dealt with what
@@ -32,7 +33,7 @@ type Receiver interface {
 	// ReceiveMessage is called for every other message: StartupAck,
 	// ShutdownGraceful, ShutdownImmediate, SpeechFinished (after the
 	// Client updated Speaking with it) and Unknown.
-	ReceiveMessage(ctx context.Context, m Message)
+	ReceiveMessage(ctx context.Context, m wire.Message)
 }
 
 // ReceiverFuncs is a Receiver made of two funcs. A nil Action answers
@@ -40,7 +41,7 @@ type Receiver interface {
 // nil Message ignores the other messages.
 type ReceiverFuncs struct {
 	Action  func(ctx context.Context, act events.Action)
-	Message func(ctx context.Context, m Message)
+	Message func(ctx context.Context, m wire.Message)
 }
 
 // ReceiveAction calls r.Action, or fails the action when it is nil.
@@ -53,7 +54,7 @@ func (r ReceiverFuncs) ReceiveAction(ctx context.Context, act events.Action) {
 }
 
 // ReceiveMessage calls r.Message when it is set.
-func (r ReceiverFuncs) ReceiveMessage(ctx context.Context, m Message) {
+func (r ReceiverFuncs) ReceiveMessage(ctx context.Context, m wire.Message) {
 	if r.Message != nil {
 		r.Message(ctx, m)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -65,7 +66,7 @@ func TestReconnectOrder(t *testing.T) {
 	}
 	hello := &greeter{Base: manager.NewBase("greeter"), c: f.c}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	if err := f.m.Add(&reconnectGreeter{greeter: hello}); err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +94,14 @@ func TestReconnectOrder(t *testing.T) {
 	}
 
 	srv2 := f.d.accept(t)
-	expect[Startup](srv2)
-	if got := actionNames(expect[RegisterActions](srv2).Actions); !reflect.DeepEqual(got, []string{"pass", "later"}) {
+	expect[wire.Startup](srv2)
+	if got := actionNames(expect[wire.RegisterActions](srv2).Actions); !reflect.DeepEqual(got, []string{"pass", "later"}) {
 		t.Errorf("registry after reconnect %v", got)
 	}
-	if c := expect[Context](srv2); c.Message != "while away" {
+	if c := expect[wire.ContextMessage](srv2); c.Message != "while away" {
 		t.Errorf("buffered context %+v", c)
 	}
-	if c := expect[Context](srv2); c.Message != "hello again" {
+	if c := expect[wire.ContextMessage](srv2); c.Message != "hello again" {
 		t.Errorf("context from the Reconnected handler %+v", c)
 	}
 	r, _ := manager.Payload[events.ReconnectedData](f.rec.wait(t, events.Reconnected))
@@ -173,7 +174,7 @@ func TestReconnectRetriesTheFirstConnection(t *testing.T) {
 	}
 	timers.elapse(t)
 	srv := f.d.accept(t)
-	expect[Startup](srv)
+	expect[wire.Startup](srv)
 	f.rec.wait(t, events.Connected) // the first connection, even after a retry
 	f.rec.none(t, events.Reconnected)
 }
@@ -211,15 +212,15 @@ func TestReconnectDropsResultsOfTheDeadConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	srv.action("old", "pass", "")
 	<-entered
 	_ = srv.conn.CloseNow()
 	f.rec.wait(t, events.Disconnected)
 	timers.elapse(t)
 	srv2 := f.d.accept(t)
-	expect[Startup](srv2)
-	expect[RegisterActions](srv2)
+	expect[wire.Startup](srv2)
+	expect[wire.RegisterActions](srv2)
 	f.rec.wait(t, events.Reconnected)
 	close(release)
 	if err := f.c.Stop(ctx, 0, ""); err != nil { // joins the handler
@@ -241,22 +242,22 @@ func TestWindowSurvivesReconnect(t *testing.T) {
 	srv := f.connect()
 	ctx := ctxT(t)
 	out := openWindow(ctx, f.c, cellSpec(nil))
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	expect[ForceActions](srv)
 	_ = srv.conn.CloseNow()
 	f.rec.wait(t, events.Disconnected)
 	timers.elapse(t)
 	srv2 := f.d.accept(t)
-	expect[Startup](srv2)
-	if got := actionNames(expect[RegisterActions](srv2).Actions); !reflect.DeepEqual(got, []string{"play", "pass"}) {
+	expect[wire.Startup](srv2)
+	if got := actionNames(expect[wire.RegisterActions](srv2).Actions); !reflect.DeepEqual(got, []string{"play", "pass"}) {
 		t.Errorf("registry %v", got)
 	}
 	if fa := expect[ForceActions](srv2); !reflect.DeepEqual(fa.ActionNames, []string{"play", "pass"}) {
 		t.Errorf("force again %+v", fa)
 	}
 	srv2.action("p", "pass", "")
-	expect[UnregisterActions](srv2)
+	expect[wire.UnregisterActions](srv2)
 	srv2.result("p")
 	if o := waitWindow(t, out); o.err != nil || o.res.Action != "pass" {
 		t.Errorf("Window = %+v, %v", o.res, o.err)

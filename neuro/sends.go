@@ -21,7 +21,7 @@ import (
 // and SendContext returns an error wrapping ErrContextDropped that names
 // the oldest message, dropped to make room.
 func (c *Client) SendContext(ctx context.Context, message string, silent bool) error {
-	m := Context{Message: message, Silent: silent}
+	m := wire.ContextMessage{Message: message, Silent: silent}
 	if err := wire.CheckContext(m); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (c *Client) SendContext(ctx context.Context, message string, silent bool) e
 }
 
 // bufferLocked keeps m for the next connection. The caller holds c.mu.
-func (c *Client) bufferLocked(m Context) error {
+func (c *Client) bufferLocked(m wire.ContextMessage) error {
 	if c.bufMax < 0 {
 		return ErrNotConnected
 	}
@@ -84,7 +84,7 @@ func (c *Client) RegisterActions(ctx context.Context, actions ...Action) error {
 	if conn == nil || len(added) == 0 {
 		return nil
 	}
-	if err := c.write(ctx, conn, RegisterActions{Actions: added}); err != nil {
+	if err := c.write(ctx, conn, wire.RegisterActions{Actions: added}); err != nil {
 		c.log.Warn("sending actions/register failed; the registry goes out again with the next connection", zap.Error(err))
 	}
 	return nil
@@ -148,7 +148,7 @@ func (c *Client) UnregisterActions(ctx context.Context, names ...string) error {
 	if conn == nil || len(removed) == 0 {
 		return nil
 	}
-	if err := c.write(ctx, conn, UnregisterActions{ActionNames: removed}); err != nil {
+	if err := c.write(ctx, conn, wire.UnregisterActions{ActionNames: removed}); err != nil {
 		c.log.Warn("sending actions/unregister failed; the next connection starts without these actions", zap.Error(err))
 	}
 	return nil
@@ -168,7 +168,7 @@ func (c *Client) SendShutdownReady(ctx context.Context) error {
 	if conn == nil {
 		return ErrNotConnected
 	}
-	return c.write(ctx, conn, ShutdownReady{})
+	return c.write(ctx, conn, wire.ShutdownReady{})
 }
 
 // reregisterAll answers actions/reregister_all: the whole registry in one
@@ -188,7 +188,7 @@ func (c *Client) reregisterAll(ctx context.Context) error {
 	if conn == nil || len(acts) == 0 {
 		return nil
 	}
-	return c.write(ctx, conn, RegisterActions{Actions: acts})
+	return c.write(ctx, conn, wire.RegisterActions{Actions: acts})
 }
 
 // startup sends startup, which makes the server forget every action of the
@@ -210,5 +210,5 @@ func (c *Client) startup(ctx context.Context) error {
 	if conn == nil {
 		return nil
 	}
-	return c.write(ctx, conn, Startup{})
+	return c.write(ctx, conn, wire.Startup{})
 }

@@ -3,6 +3,8 @@ package neuro
 import (
 	"context"
 	"fmt"
+
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Whether Neuro is speaking, from her speech_finished messages. One
@@ -29,7 +31,7 @@ var errSpeechLost = fmt.Errorf("%w while waiting for Neuro to finish speaking", 
 
 // heard updates the speaking state with m, read on the attached
 // connection, and counts it as a sign for the force in flight.
-func (c *Client) heard(m SpeechFinished) {
+func (c *Client) heard(m wire.SpeechFinished) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.speechSignLocked()

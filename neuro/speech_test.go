@@ -65,7 +65,7 @@ func TestSpeaking(t *testing.T) {
 	}
 
 	// A final message alone: a short utterance, over already.
-	srv.send(SpeechFinished{IsFinal: true})
+	srv.send(wire.SpeechFinished{IsFinal: true})
 	if d := speechData(t, f.rec.wait(t, events.SpeechFinished)); d != (events.SpeechFinishedData{IsFinal: true}) {
 		t.Errorf("SpeechFinished %+v", d)
 	}
@@ -73,7 +73,7 @@ func TestSpeaking(t *testing.T) {
 		t.Error("speaking after a final message alone")
 	}
 
-	srv.send(SpeechFinished{})
+	srv.send(wire.SpeechFinished{})
 	if d := speechData(t, f.rec.wait(t, events.SpeechFinished)); d.IsFinal {
 		t.Errorf("SpeechFinished %+v, want not final", d)
 	}
@@ -86,12 +86,12 @@ func TestSpeaking(t *testing.T) {
 	u := utteranceOf(f.c.client)
 	waited := make(chan error, 1)
 	go func() { waited <- f.c.WaitSpeechFinished(ctxT(t)) }()
-	srv.send(SpeechFinished{}) // still talking
+	srv.send(wire.SpeechFinished{}) // still talking
 	speechData(t, f.rec.wait(t, events.SpeechFinished))
 	if !f.c.Speaking() || utteranceOf(f.c.client) != u {
 		t.Fatal("a second message that is not final started another utterance")
 	}
-	srv.send(SpeechFinished{IsFinal: true, Cancelled: true, Reason: "interrupted"})
+	srv.send(wire.SpeechFinished{IsFinal: true, Cancelled: true, Reason: "interrupted"})
 	if d := speechData(t, f.rec.wait(t, events.SpeechFinished)); d != (events.SpeechFinishedData{IsFinal: true, Cancelled: true, Reason: "interrupted"}) {
 		t.Errorf("SpeechFinished %+v", d)
 	}
@@ -118,7 +118,7 @@ func TestWaitSpeechFinishedConnectionLost(t *testing.T) {
 	timers := newFakeTimers()
 	f := newFixture(t, WithReconnect(fastPolicy), timers.option())
 	srv := f.connect()
-	srv.send(SpeechFinished{})
+	srv.send(wire.SpeechFinished{})
 	f.rec.wait(t, events.SpeechFinished)
 	u := utteranceOf(f.c.client)
 	if u == nil {
@@ -135,7 +135,7 @@ func TestWaitSpeechFinishedConnectionLost(t *testing.T) {
 	}
 	timers.elapse(t)
 	srv2 := f.d.accept(t)
-	expect[Startup](srv2)
+	expect[wire.Startup](srv2)
 	f.rec.wait(t, events.Reconnected)
 	if f.c.Speaking() {
 		t.Error("speaking on a new connection")
@@ -146,7 +146,7 @@ func TestWaitSpeechFinishedConnectionLost(t *testing.T) {
 func TestWaitSpeechFinishedStop(t *testing.T) {
 	f := newFixture(t)
 	srv := f.connect()
-	srv.send(SpeechFinished{})
+	srv.send(wire.SpeechFinished{})
 	f.rec.wait(t, events.SpeechFinished)
 	u := utteranceOf(f.c.client)
 	if err := f.c.Stop(ctxT(t), 0, ""); err != nil {
@@ -165,14 +165,14 @@ func TestWaitSpeechFinishedStop(t *testing.T) {
 // Receiver hears the message after Speaking changed.
 func TestClientSpeaking(t *testing.T) {
 	p := connectedPair(t)
-	p.srv.send(SpeechFinished{})
-	if m := within(t, p.msgs); !reflect.DeepEqual(m, Message(SpeechFinished{})) {
+	p.srv.send(wire.SpeechFinished{})
+	if m := within(t, p.msgs); !reflect.DeepEqual(m, wire.Message(wire.SpeechFinished{})) {
 		t.Errorf("receiver got %#v", m)
 	}
 	if !p.cl.Speaking() {
 		t.Fatal("not speaking")
 	}
-	p.srv.send(SpeechFinished{IsFinal: true})
+	p.srv.send(wire.SpeechFinished{IsFinal: true})
 	within(t, p.msgs)
 	if p.cl.Speaking() {
 		t.Fatal("speaking after the final message")
@@ -245,22 +245,22 @@ func TestFutureCommandDisturbsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := f.connect()
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	if err := f.c.Force(ctx, forcePass); err != nil {
 		t.Fatal(err)
 	}
 	expect[ForceActions](srv)
 
-	srv.send(StartupAck{Session: wire.Session{SessionID: "s", CharacterID: "neuro", DisplayName: "Neuro-sama"}})
+	srv.send(wire.StartupAck{Session: wire.Session{SessionID: "s", CharacterID: "neuro", DisplayName: "Neuro-sama"}})
 	srv.action("before", "play", `{"cell": 2}`)
 	if r := srv.result("before"); !r.Success || r.Message != "played" {
 		t.Errorf("result before %+v", r)
 	}
 	srv.sendRaw(`{"command":"neuro/future_thing","data":{"x":[1,2],"y":{"z":null}}}`)
-	srv.send(SpeechFinished{})
+	srv.send(wire.SpeechFinished{})
 	srv.sendRaw(`{"command":"other/new"}`)
 	srv.sendRaw(`{"command":"another","data":"not even an object"}`) // malformed: logged, no event
-	srv.send(SpeechFinished{IsFinal: true})
+	srv.send(wire.SpeechFinished{IsFinal: true})
 	srv.action("after", "play", `{"cell": 3}`)
 	if r := srv.result("after"); !r.Success || r.Message != "played" {
 		t.Errorf("result after %+v", r)

@@ -86,7 +86,7 @@ func BenchmarkTypedActionRoundTrip(b *testing.B) {
 					b.Error(err)
 				}
 			}()
-			frame, err := wire.EncodeServer(neuro.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: "play",
+			frame, err := wire.EncodeServer(wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: "play",
 				Data: `{"cell": 5, "mark": "x"}`, HasData: true})
 			if err != nil {
 				b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 type windowOutcome struct {
@@ -56,10 +57,10 @@ func TestWindow(t *testing.T) {
 	out := openWindow(ctx, f.c, cellSpec(func(_ context.Context, act events.Action) Result {
 		return Success("played")
 	}))
-	if c := expect[Context](srv); c.Message != "Your turn. Free cells: 1, 5, 9." || !c.Silent {
+	if c := expect[wire.ContextMessage](srv); c.Message != "Your turn. Free cells: 1, 5, 9." || !c.Silent {
 		t.Errorf("context %+v", c)
 	}
-	if got := actionNames(expect[RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"play", "pass"}) {
+	if got := actionNames(expect[wire.RegisterActions](srv).Actions); !reflect.DeepEqual(got, []string{"play", "pass"}) {
 		t.Errorf("registered %v", got)
 	}
 	force := expect[ForceActions](srv)
@@ -68,7 +69,7 @@ func TestWindow(t *testing.T) {
 		t.Errorf("force %+v", force)
 	}
 	srv.action("w1", "play", `{"cell": 5}`)
-	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play", "pass"}) {
+	if u := expect[wire.UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play", "pass"}) {
 		t.Errorf("unregister %+v", u)
 	}
 	if r := srv.result("w1"); !r.Success || r.Message != "played" {
@@ -94,8 +95,8 @@ func TestWindowRetryAfterFailure(t *testing.T) {
 		}
 		return Success("")
 	}))
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	expect[ForceActions](srv)
 	srv.action("try1", "play", `{"cell": 1}`)
 	if r := srv.result("try1"); r.Success {
@@ -106,7 +107,7 @@ func TestWindowRetryAfterFailure(t *testing.T) {
 	}
 	// Neuro retries.
 	srv.action("try2", "play", `{"cell": 9}`)
-	expect[UnregisterActions](srv)
+	expect[wire.UnregisterActions](srv)
 	if r := srv.result("try2"); !r.Success {
 		t.Errorf("result %+v", r)
 	}
@@ -126,18 +127,18 @@ func TestWindowActionBeforeForce(t *testing.T) {
 	if err := f.c.HandleAction(ctx, Action{Name: "other", Description: "Other."}, func(context.Context, events.Action) Result { return Success("") }); err != nil {
 		t.Fatal(err)
 	}
-	expect[RegisterActions](srv)
+	expect[wire.RegisterActions](srv)
 	if err := f.c.Force(ctx, ForceActions{Query: "other first", ActionNames: []string{"other"}}); err != nil {
 		t.Fatal(err)
 	}
 	expect[ForceActions](srv)
 
 	out := openWindow(ctx, f.c, cellSpec(func(context.Context, events.Action) Result { return Success("early") }))
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	waitWaiters(t, f.c.client, 1) // the window waits for the slot
 	srv.action("early", "play", `{"cell": 1}`)
-	expect[UnregisterActions](srv)
+	expect[wire.UnregisterActions](srv)
 	if r := srv.result("early"); !r.Success || r.Message != "early" {
 		t.Errorf("result %+v", r)
 	}
@@ -166,14 +167,14 @@ func TestWindowBackToBack(t *testing.T) {
 		<-release
 		return Success("took " + act.Data)
 	}))
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	expect[ForceActions](srv)
 	srv.action("b1", "play", `{"cell": 1}`)
 	srv.action("b2", "play", `{"cell": 5}`)
 	srv.quiet() // both passed validation and went to their handlers
 	close(release)
-	expect[UnregisterActions](srv)
+	expect[wire.UnregisterActions](srv)
 	// The loser may be answered before the winner's result is written
 	// (its handler can be gone already when its event is raised): each
 	// gets exactly one answer, in either order.
@@ -202,11 +203,11 @@ func TestWindowCancel(t *testing.T) {
 	srv := f.connect()
 	wctx, cancel := context.WithCancel(ctxT(t))
 	out := openWindow(wctx, f.c, cellSpec(nil))
-	expect[Context](srv)
-	expect[RegisterActions](srv)
+	expect[wire.ContextMessage](srv)
+	expect[wire.RegisterActions](srv)
 	expect[ForceActions](srv)
 	cancel()
-	if u := expect[UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play", "pass"}) {
+	if u := expect[wire.UnregisterActions](srv); !reflect.DeepEqual(u.ActionNames, []string{"play", "pass"}) {
 		t.Errorf("unregister %+v", u)
 	}
 	if o := waitWindow(t, out); !errors.Is(o.err, context.Canceled) {

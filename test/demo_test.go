@@ -30,12 +30,12 @@ func demoWire(sim *server.Server, gameID string) string {
 			continue
 		}
 		switch m := e.Message.(type) {
-		case neuro.Startup:
+		case wire.Startup:
 			clear(registered)
 			sb.WriteString("startup ")
-		case neuro.Context:
+		case wire.ContextMessage:
 			sb.WriteString("context ")
-		case neuro.RegisterActions:
+		case wire.RegisterActions:
 			changed := false
 			for _, a := range m.Actions {
 				changed = changed || !registered[a.Name]
@@ -44,14 +44,14 @@ func demoWire(sim *server.Server, gameID string) string {
 			if changed {
 				sb.WriteString("register ")
 			}
-		case neuro.UnregisterActions:
+		case wire.UnregisterActions:
 			for _, name := range m.ActionNames {
 				delete(registered, name)
 			}
 			sb.WriteString("unregister ")
 		case neuro.ForceActions:
 			sb.WriteString("force ")
-		case neuro.ActionRequest:
+		case wire.ActionRequest:
 			sb.WriteString("action ")
 		case neuro.ActionResult:
 			if m.Success {
@@ -209,7 +209,7 @@ func TestDemoSurvivesSimulatorRestart(t *testing.T) {
 	}
 	var again []neuro.Action
 	for _, e := range second.History() {
-		if m, ok := e.Message.(neuro.RegisterActions); ok {
+		if m, ok := e.Message.(wire.RegisterActions); ok {
 			again = m.Actions
 			break
 		}
@@ -230,7 +230,7 @@ func TestDemoSurvivesSimulatorRestart(t *testing.T) {
 // and decoded from the wire compare equal.
 func demoJSON(t *testing.T, actions []neuro.Action) []byte {
 	t.Helper()
-	frame, err := wire.EncodeGame("g", neuro.RegisterActions{Actions: actions})
+	frame, err := wire.EncodeGame("g", wire.RegisterActions{Actions: actions})
 	if err != nil {
 		t.Fatal(err)
 	}

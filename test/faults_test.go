@@ -418,13 +418,13 @@ func faultKeeper(t *testing.T) func(closeFn func() error) {
 type faultPeer struct {
 	t     *testing.T
 	write func(binary bool, frame []byte) error
-	msgs  chan neuro.Message
+	msgs  chan wire.Message
 	done  chan struct{}
 	err   error // why reading stopped; read after done
 }
 
 func newFaultPeer(t *testing.T, read func() ([]byte, error), write func(bool, []byte) error, closeNow func()) *faultPeer {
-	p := &faultPeer{t: t, write: write, msgs: make(chan neuro.Message, 4096), done: make(chan struct{})}
+	p := &faultPeer{t: t, write: write, msgs: make(chan wire.Message, 4096), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		for {
@@ -496,7 +496,7 @@ func (p *faultPeer) sendBinary(frame []byte) {
 }
 
 // next returns the next message from the game.
-func (p *faultPeer) next() neuro.Message {
+func (p *faultPeer) next() wire.Message {
 	p.t.Helper()
 	select {
 	case m := <-p.msgs:
@@ -515,7 +515,7 @@ func (p *faultPeer) next() neuro.Message {
 }
 
 // faultExpect returns the next message from the game, which must be a T.
-func faultExpect[T neuro.Message](p *faultPeer) T {
+func faultExpect[T wire.Message](p *faultPeer) T {
 	p.t.Helper()
 	m := p.next()
 	v, ok := m.(T)
@@ -626,8 +626,8 @@ func TestGarbageFramesBetweenValidOnes(t *testing.T) {
 		t.Fatal(err)
 	}
 	peer := faultRawPeer(t, faultAwait(t, conns, "connection"))
-	faultExpect[neuro.Startup](peer)
-	if r := faultExpect[neuro.RegisterActions](peer); len(r.Actions) != 1 || r.Actions[0].Name != "count" {
+	faultExpect[wire.Startup](peer)
+	if r := faultExpect[wire.RegisterActions](peer); len(r.Actions) != 1 || r.Actions[0].Name != "count" {
 		t.Fatalf("registered %+v", r.Actions)
 	}
 
@@ -1123,8 +1123,8 @@ func TestDeadPeerDetectedAndReconnected(t *testing.T) {
 			}
 
 			peer := faultConnPeer(t, faultAwait(t, healthy, "second connection"))
-			faultExpect[neuro.Startup](peer)
-			if r := faultExpect[neuro.RegisterActions](peer); len(r.Actions) != 1 || r.Actions[0].Name != "look" {
+			faultExpect[wire.Startup](peer)
+			if r := faultExpect[wire.RegisterActions](peer); len(r.Actions) != 1 || r.Actions[0].Name != "look" {
 				t.Fatalf("registered %+v", r.Actions)
 			}
 			faultAwait(t, g.reconnected, "Reconnected event")

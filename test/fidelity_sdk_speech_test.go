@@ -33,7 +33,7 @@ func TestFidelitySDKSpeechAndFutureCommands(t *testing.T) {
 	url, conns := fidServer(t)
 	c, evs := fidGameOf(t, url, events.StartupAcknowledged, events.UnknownCommand, events.SpeechFinished)
 	n := fidAccept(t, conns)
-	fidExpect[neuro.Startup](n)
+	fidExpect[wire.Startup](n)
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	if err := c.HandleAction(ctx, fidPlay, func(_ context.Context, act events.Action) neuro.Result {
@@ -41,18 +41,18 @@ func TestFidelitySDKSpeechAndFutureCommands(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	fidExpect[neuro.RegisterActions](n)
+	fidExpect[wire.RegisterActions](n)
 	if err := c.WaitSpeechFinished(ctx); err != nil || c.Speaking() {
 		t.Fatalf("before she spoke: WaitSpeechFinished = %v, Speaking = %v", err, c.Speaking())
 	}
 
-	n.send(neuro.StartupAck{Session: wire.Session{SessionID: "s-1", CharacterID: "evil", DisplayName: "Evil Neuro"}})
-	n.send(neuro.ActionRequest{ID: "before", Name: "play", Data: `{"cell": 1}`, HasData: true})
+	n.send(wire.StartupAck{Session: wire.Session{SessionID: "s-1", CharacterID: "evil", DisplayName: "Evil Neuro"}})
+	n.send(wire.ActionRequest{ID: "before", Name: "play", Data: `{"cell": 1}`, HasData: true})
 	if r := fidExpect[neuro.ActionResult](n); r.ID != "before" || !r.Success {
 		t.Errorf("result %+v", r)
 	}
 	n.sendRaw(`{"command":"neuro/mood","data":{"mood":"smug","level":[1,2]}}`)
-	n.send(neuro.SpeechFinished{})
+	n.send(wire.SpeechFinished{})
 	n.sendRaw(`{"command":"game/hint"}`)
 
 	want := []string{
@@ -71,7 +71,7 @@ func TestFidelitySDKSpeechAndFutureCommands(t *testing.T) {
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- c.WaitSpeechFinished(ctx) }()
-	n.send(neuro.SpeechFinished{IsFinal: true, Cancelled: true, Reason: "interrupted"})
+	n.send(wire.SpeechFinished{IsFinal: true, Cancelled: true, Reason: "interrupted"})
 	select {
 	case err := <-waited:
 		if err != nil {
@@ -89,7 +89,7 @@ func TestFidelitySDKSpeechAndFutureCommands(t *testing.T) {
 		t.Error("speaking after her final message")
 	}
 
-	n.send(neuro.ActionRequest{ID: "after", Name: "play", Data: `{"cell": 2}`, HasData: true})
+	n.send(wire.ActionRequest{ID: "after", Name: "play", Data: `{"cell": 2}`, HasData: true})
 	if r := fidExpect[neuro.ActionResult](n); r.ID != "after" || !r.Success || r.Message != `played {"cell": 2}` {
 		t.Errorf("result %+v", r)
 	}

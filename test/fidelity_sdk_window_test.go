@@ -33,7 +33,7 @@ const fidGame = "Fidelity Game"
 type fidNeuro struct {
 	t    *testing.T
 	conn transport.Conn
-	msgs chan neuro.Message
+	msgs chan wire.Message
 	done chan struct{}
 	err  error // why reading stopped; read after done
 }
@@ -50,7 +50,7 @@ func fidServer(t *testing.T) (url string, conns <-chan *fidNeuro) {
 			t.Errorf("accept: %v", err)
 			return
 		}
-		n := &fidNeuro{t: t, conn: conn, msgs: make(chan neuro.Message, 256), done: make(chan struct{})}
+		n := &fidNeuro{t: t, conn: conn, msgs: make(chan wire.Message, 256), done: make(chan struct{})}
 		go n.read()
 		select {
 		case ch <- n:
@@ -109,7 +109,7 @@ func (n *fidNeuro) read() {
 }
 
 // next returns the next message from the game.
-func (n *fidNeuro) next() neuro.Message {
+func (n *fidNeuro) next() wire.Message {
 	n.t.Helper()
 	select {
 	case m := <-n.msgs:
@@ -121,7 +121,7 @@ func (n *fidNeuro) next() neuro.Message {
 }
 
 // fidExpect returns the next message from the game, which must be a T.
-func fidExpect[T neuro.Message](n *fidNeuro) T {
+func fidExpect[T wire.Message](n *fidNeuro) T {
 	n.t.Helper()
 	m := n.next()
 	v, ok := m.(T)
@@ -132,7 +132,7 @@ func fidExpect[T neuro.Message](n *fidNeuro) T {
 	return v
 }
 
-func (n *fidNeuro) send(m neuro.Message) {
+func (n *fidNeuro) send(m wire.Message) {
 	n.t.Helper()
 	frame, err := wire.EncodeServer(m)
 	if err != nil {
@@ -222,7 +222,7 @@ func TestFidelitySDKWindowReforces(t *testing.T) {
 	url, conns := fidServer(t)
 	c, evs := fidGameOf(t, url, events.ForceRepeated)
 	n := fidAccept(t, conns)
-	fidExpect[neuro.Startup](n)
+	fidExpect[wire.Startup](n)
 
 	type outcome struct {
 		res neuro.WindowResult
@@ -247,7 +247,7 @@ func TestFidelitySDKWindowReforces(t *testing.T) {
 		})
 		out <- outcome{res, err}
 	}()
-	fidExpect[neuro.RegisterActions](n)
+	fidExpect[wire.RegisterActions](n)
 	first := fidExpect[neuro.ForceActions](n)
 
 	forces := 1
@@ -270,7 +270,7 @@ func TestFidelitySDKWindowReforces(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"try1", "try2"} {
-		n.send(neuro.ActionRequest{ID: id, Name: "play", Data: `{"cell": 1}`, HasData: true})
+		n.send(wire.ActionRequest{ID: id, Name: "play", Data: `{"cell": 1}`, HasData: true})
 		if r := resultOf(id); r.Success {
 			t.Fatalf("result %+v, want a failure", r)
 		}
@@ -289,14 +289,14 @@ func TestFidelitySDKWindowReforces(t *testing.T) {
 	if d.Repeat != 1 || d.Max != neuro.DefaultMaxReforces || !reflect.DeepEqual(d.Actions, []string{"play"}) || d.Quiet < 300*time.Millisecond {
 		t.Errorf("ForceRepeated %+v", d)
 	}
-	n.send(neuro.ActionRequest{ID: "try3", Name: "play", Data: `{"cell": 9}`, HasData: true})
+	n.send(wire.ActionRequest{ID: "try3", Name: "play", Data: `{"cell": 9}`, HasData: true})
 	for {
 		m := n.next()
 		if _, ok := m.(neuro.ForceActions); ok { // sent before try3 arrived, on a slow machine
 			forces++
 			continue
 		}
-		if u, ok := m.(neuro.UnregisterActions); !ok || !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
+		if u, ok := m.(wire.UnregisterActions); !ok || !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
 			t.Fatalf("got %T %+v, want play unregistered", m, m)
 		}
 		break
@@ -324,7 +324,7 @@ func TestFidelitySDKWindowGivesUp(t *testing.T) {
 	url, conns := fidServer(t)
 	c, evs := fidGameOf(t, url, events.ForceRepeated)
 	n := fidAccept(t, conns)
-	fidExpect[neuro.Startup](n)
+	fidExpect[wire.Startup](n)
 	out := make(chan error, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
@@ -337,11 +337,11 @@ func TestFidelitySDKWindowGivesUp(t *testing.T) {
 		})
 		out <- err
 	}()
-	fidExpect[neuro.RegisterActions](n)
+	fidExpect[wire.RegisterActions](n)
 	for range 3 {
 		fidExpect[neuro.ForceActions](n)
 	}
-	if u := fidExpect[neuro.UnregisterActions](n); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
+	if u := fidExpect[wire.UnregisterActions](n); !reflect.DeepEqual(u.ActionNames, []string{"play"}) {
 		t.Errorf("unregister %+v", u)
 	}
 	select {

@@ -130,7 +130,7 @@ var counterAction = neuro.Action{
 	},
 }
 
-func (c *counterGame) send(ctx context.Context, m neuro.Message) error {
+func (c *counterGame) send(ctx context.Context, m wire.Message) error {
 	frame, err := wire.EncodeGame(c.name, m)
 	if err != nil {
 		return err
@@ -150,13 +150,13 @@ func (c *counterGame) play(ctx context.Context, url string) error {
 	}
 	c.conn = conn
 	defer conn.CloseNow()
-	for _, m := range []neuro.Message{neuro.Startup{}, neuro.RegisterActions{Actions: []neuro.Action{counterAction}}} {
+	for _, m := range []wire.Message{wire.Startup{}, wire.RegisterActions{Actions: []neuro.Action{counterAction}}} {
 		if err := c.send(ctx, m); err != nil {
 			return err
 		}
 	}
 	for round := 1; round <= c.rounds; round++ {
-		if err := c.send(ctx, neuro.Context{Message: fmt.Sprintf("Round %d starts.", round), Silent: true}); err != nil {
+		if err := c.send(ctx, wire.ContextMessage{Message: fmt.Sprintf("Round %d starts.", round), Silent: true}); err != nil {
 			return err
 		}
 		if err := c.send(ctx, neuro.ForceActions{Query: counterQuery(round), ActionNames: []string{"count"}}); err != nil {
@@ -166,7 +166,7 @@ func (c *counterGame) play(ctx context.Context, url string) error {
 			return fmt.Errorf("round %d: %w", round, err)
 		}
 	}
-	if err := c.send(ctx, neuro.UnregisterActions{ActionNames: []string{"count"}}); err != nil {
+	if err := c.send(ctx, wire.UnregisterActions{ActionNames: []string{"count"}}); err != nil {
 		return err
 	}
 	return conn.Close(transport.CloseNormal, "counted")
@@ -184,11 +184,11 @@ func (c *counterGame) awaitCount(ctx context.Context) error {
 			return fmt.Errorf("bad frame %s: %w", frame, err)
 		}
 		switch m := m.(type) {
-		case neuro.ReregisterAll:
-			if err := c.send(ctx, neuro.RegisterActions{Actions: []neuro.Action{counterAction}}); err != nil {
+		case wire.ReregisterAll:
+			if err := c.send(ctx, wire.RegisterActions{Actions: []neuro.Action{counterAction}}); err != nil {
 				return err
 			}
-		case neuro.ActionRequest:
+		case wire.ActionRequest:
 			if m.Name != "count" {
 				return fmt.Errorf("action %q: the relay should have given back the game's own name", m.Name)
 			}
@@ -218,7 +218,7 @@ func relayForcesNeverOverlap(t *testing.T, sim *server.Server) (forces int) {
 	open := false
 	for _, e := range sim.History() {
 		switch {
-		case e.Kind == server.EventReceived && e.Command == neuro.CmdForce:
+		case e.Kind == server.EventReceived && e.Command == wire.CmdForce:
 			if open {
 				t.Errorf("force received while another was pending (event %d): %s", e.Seq, e.Frame)
 			}
@@ -238,7 +238,7 @@ func relayRegistered(sim *server.Server) []string {
 	var names []string
 	seen := map[string]bool{}
 	for _, e := range sim.History() {
-		if m, ok := e.Message.(neuro.RegisterActions); ok && e.Kind == server.EventReceived {
+		if m, ok := e.Message.(wire.RegisterActions); ok && e.Kind == server.EventReceived {
 			for _, a := range m.Actions {
 				if !seen[a.Name] {
 					seen[a.Name] = true

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
@@ -33,11 +32,11 @@ func connectRawGame(t *testing.T, url string) *rawGame {
 	}
 	t.Cleanup(func() { _ = conn.CloseNow() })
 	g := &rawGame{t: t, conn: conn}
-	frame, _ := wire.EncodeGame("Security Game", neuro.Startup{})
+	frame, _ := wire.EncodeGame("Security Game", wire.Startup{})
 	if err := conn.Write(ctx, frame); err != nil {
 		t.Fatal(err)
 	}
-	for g.nextCommand() != neuro.CmdStartup {
+	for g.nextCommand() != wire.CmdStartup {
 	}
 	return g
 }

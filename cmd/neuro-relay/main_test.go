@@ -100,9 +100,9 @@ func TestRunRelaysAndShutsDown(t *testing.T) {
 		_ = stop()
 		t.Fatal(err)
 	}
-	for _, m := range []neuro.Message{
-		neuro.Startup{},
-		neuro.RegisterActions{Actions: []neuro.Action{{Name: "play", Description: "Play."}}},
+	for _, m := range []wire.Message{
+		wire.Startup{},
+		wire.RegisterActions{Actions: []neuro.Action{{Name: "play", Description: "Play."}}},
 	} {
 		frame, _ := wire.EncodeGame("Tic-tac-toe", m)
 		if err := conn.Write(ctx, frame); err != nil {

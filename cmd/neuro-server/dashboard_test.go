@@ -72,14 +72,14 @@ func TestRunServesTheDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.CloseNow()
-	send := func(m neuro.Message) {
+	send := func(m wire.Message) {
 		frame, _ := wire.EncodeGame("Manual", m)
 		if err := conn.Write(ctx, frame); err != nil {
 			t.Fatal(err)
 		}
 	}
-	send(neuro.Startup{})
-	send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "left"}, {Name: "right"}}})
+	send(wire.Startup{})
+	send(wire.RegisterActions{Actions: []neuro.Action{{Name: "left"}, {Name: "right"}}})
 	send(neuro.ForceActions{Query: "which way?", ActionNames: []string{"left", "right"}})
 
 	post := func(path string, body any) map[string]any {
@@ -143,7 +143,7 @@ func TestRunServesTheDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, _ := wire.DecodeServer(frame)
-		if a, ok := m.(neuro.ActionRequest); ok {
+		if a, ok := m.(wire.ActionRequest); ok {
 			if a.Name != "right" {
 				t.Fatalf("game got %s, the operator chose right", a.Name)
 			}

@@ -84,14 +84,14 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.CloseNow()
-	send := func(m neuro.Message) {
+	send := func(m wire.Message) {
 		t.Helper()
 		frame, _ := wire.EncodeGame("CLI Game", m)
 		if err := conn.Write(ctx, frame); err != nil {
 			t.Fatal(err)
 		}
 	}
-	recv := func(cmd string) neuro.Message {
+	recv := func(cmd string) wire.Message {
 		t.Helper()
 		frame, err := conn.Read(ctx)
 		if err != nil {
@@ -103,12 +103,12 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		}
 		return m
 	}
-	recv(neuro.CmdReregisterAll)
-	send(neuro.Startup{})
-	recv(neuro.CmdStartup)
-	send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
+	recv(wire.CmdReregisterAll)
+	send(wire.Startup{})
+	recv(wire.CmdStartup)
+	send(wire.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
 	send(neuro.ForceActions{Query: "wave", ActionNames: []string{"wave"}})
-	a := recv(neuro.CmdAction).(neuro.ActionRequest)
+	a := recv(wire.CmdAction).(wire.ActionRequest)
 	send(neuro.ActionResult{ID: a.ID, Success: true})
 
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -121,7 +121,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST / = %d", resp.StatusCode)
 	}
-	if m := recv(neuro.CmdAction).(neuro.ActionRequest); m.ID != "curl-1" {
+	if m := recv(wire.CmdAction).(wire.ActionRequest); m.ID != "curl-1" {
 		t.Fatalf("injected action %+v", m)
 	}
 	send(neuro.ActionResult{ID: "curl-1", Success: true, Message: "waved"})
@@ -231,7 +231,7 @@ func TestRunLogsAtInfoByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.CloseNow()
-	frame, _ := wire.EncodeGame("Quiet Game", neuro.Startup{})
+	frame, _ := wire.EncodeGame("Quiet Game", wire.Startup{})
 	if err := conn.Write(ctx, frame); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestRunLogsAtInfoByDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m, err := wire.DecodeServer(f); err == nil && m.Command() == neuro.CmdStartup {
+		if m, err := wire.DecodeServer(f); err == nil && m.Command() == wire.CmdStartup {
 			break
 		}
 	}

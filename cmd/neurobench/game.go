@@ -88,7 +88,7 @@ func actionID(phase byte, i int) string {
 // result.
 func floorFrames() (action, result []byte, err error) {
 	id := actionID('b', 0)
-	if action, err = wire.EncodeServer(neuro.ActionRequest{ID: id, Name: playAction.Name}); err != nil {
+	if action, err = wire.EncodeServer(wire.ActionRequest{ID: id, Name: playAction.Name}); err != nil {
 		return nil, nil, err
 	}
 	if result, err = wire.EncodeGame(gameName, neuro.ActionResult{ID: id, Success: true}); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
 
@@ -82,10 +83,10 @@ func idlePhase(ctx context.Context, cfg config) (res idleResult, err error) {
 		}
 	}()
 	// The simulator acknowledges the startup and reads the register.
-	if _, err := w.WaitFor(ctx, server.IsSent("", neuro.CmdStartup)); err != nil {
+	if _, err := w.WaitFor(ctx, server.IsSent("", wire.CmdStartup)); err != nil {
 		return res, fmt.Errorf("idle: waiting for the acknowledgement: %w", err)
 	}
-	if _, err := wReg.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister)); err != nil {
+	if _, err := wReg.WaitFor(ctx, server.IsReceived("", wire.CmdRegister)); err != nil {
 		return res, fmt.Errorf("idle: waiting for the game: %w", err)
 	}
 	// Let the start-up's last work (the component raising

@@ -125,7 +125,7 @@ func benchRoundTripAllocs(b *testing.B, fail func(error)) {
 	if err := c.Connect(ctx, "ws://memconn"); err != nil {
 		fail(err)
 	}
-	frame, err := wire.EncodeServer(neuro.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: playAction.Name})
+	frame, err := wire.EncodeServer(wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: playAction.Name})
 	if err != nil {
 		fail(err)
 	}

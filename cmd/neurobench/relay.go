@@ -46,7 +46,7 @@ func dialCodecGame(ctx context.Context, url, name string, actions ...neuro.Actio
 		return nil, err
 	}
 	g := &codecGame{name: name, conn: conn, actions: actions, done: make(chan struct{}), acted: make(chan struct{})}
-	for _, m := range []neuro.Message{neuro.Startup{}, neuro.RegisterActions{Actions: actions}} {
+	for _, m := range []wire.Message{wire.Startup{}, wire.RegisterActions{Actions: actions}} {
 		if err := g.send(ctx, m); err != nil {
 			_ = conn.CloseNow()
 			return nil, err
@@ -56,7 +56,7 @@ func dialCodecGame(ctx context.Context, url, name string, actions ...neuro.Actio
 	return g, nil
 }
 
-func (g *codecGame) send(ctx context.Context, m neuro.Message) error {
+func (g *codecGame) send(ctx context.Context, m wire.Message) error {
 	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
 		return err
@@ -83,14 +83,14 @@ func (g *codecGame) loop() {
 			continue
 		}
 		switch m := m.(type) {
-		case neuro.ActionRequest:
+		case wire.ActionRequest:
 			g.once.Do(func() { close(g.acted) })
 			if err := g.send(ctx, neuro.ActionResult{ID: m.ID, Success: true}); err != nil {
 				g.fail(err)
 				return
 			}
-		case neuro.ReregisterAll:
-			if err := g.send(ctx, neuro.RegisterActions{Actions: g.actions}); err != nil {
+		case wire.ReregisterAll:
+			if err := g.send(ctx, wire.RegisterActions{Actions: g.actions}); err != nil {
 				g.fail(err)
 				return
 			}
@@ -207,7 +207,7 @@ func newRelayTripRig(ctx context.Context) (_ *relayTripRig, err error) {
 // tripFrames is an action frame for name, and the result frame a game
 // called game answers it with.
 func tripFrames(id, name, game string) (action, result []byte, err error) {
-	if action, err = wire.EncodeServer(neuro.ActionRequest{ID: id, Name: name}); err != nil {
+	if action, err = wire.EncodeServer(wire.ActionRequest{ID: id, Name: name}); err != nil {
 		return nil, nil, err
 	}
 	result, err = wire.EncodeGame(game, neuro.ActionResult{ID: id, Success: true})

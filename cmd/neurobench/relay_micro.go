@@ -117,7 +117,7 @@ func benchPipeRelayed(b *testing.B, fail func(error)) {
 		}
 	}()
 	ctx := context.Background()
-	for _, m := range []neuro.Message{neuro.Startup{}, neuro.RegisterActions{Actions: []neuro.Action{playAction}}} {
+	for _, m := range []wire.Message{wire.Startup{}, wire.RegisterActions{Actions: []neuro.Action{playAction}}} {
 		frame, err := wire.EncodeGame(relayGameName, m)
 		if err != nil {
 			fail(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/relay"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // relayScaleResult is r3: many games through one relay to the simulator.
@@ -76,11 +77,11 @@ func relayScalePhase(ctx context.Context, games, trips int) (res relayScaleResul
 		return res, err
 	}
 	for registered := 0; registered < games; {
-		e, err := w.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister))
+		e, err := w.WaitFor(ctx, server.IsReceived("", wire.CmdRegister))
 		if err != nil {
 			return res, fmt.Errorf("waiting for %d registrations: %w", games, err)
 		}
-		registered += len(e.Message.(neuro.RegisterActions).Actions)
+		registered += len(e.Message.(wire.RegisterActions).Actions)
 	}
 	res.ConnectS = time.Since(start).Seconds()
 

@@ -183,7 +183,7 @@ func (s *sdkRig) close() {
 func (s *sdkRig) trip(ctx context.Context, phase byte, name, data string, warmup int) tripFunc {
 	return func(i int) (time.Duration, error) {
 		id := actionID(phase, i)
-		frame, err := wire.EncodeServer(neuro.ActionRequest{ID: id, Name: name, Data: data, HasData: data != ""})
+		frame, err := wire.EncodeServer(wire.ActionRequest{ID: id, Name: name, Data: data, HasData: data != ""})
 		if err != nil {
 			return 0, err
 		}
@@ -217,7 +217,7 @@ func (s *sdkRig) pipelined(depth int) func(ctx context.Context, first, n int) er
 	return func(ctx context.Context, first, n int) error {
 		send := func(i int) error {
 			id := actionID('d', i)
-			frame, err := wire.EncodeServer(neuro.ActionRequest{ID: id, Name: playAction.Name})
+			frame, err := wire.EncodeServer(wire.ActionRequest{ID: id, Name: playAction.Name})
 			if err != nil {
 				return err
 			}
@@ -261,7 +261,7 @@ func awaitRegistered(ctx context.Context, conn transport.Conn, names ...string) 
 		if err != nil {
 			return err
 		}
-		if reg, ok := m.(neuro.RegisterActions); ok {
+		if reg, ok := m.(wire.RegisterActions); ok {
 			for _, a := range reg.Actions {
 				want = slices.DeleteFunc(want, func(n string) bool { return n == a.Name })
 			}

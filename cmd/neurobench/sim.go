@@ -10,6 +10,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // startSim starts a simulator on a free loopback port, its goroutines
@@ -52,7 +53,7 @@ func newSimRig(ctx context.Context) (_ *simRig, err error) {
 	if err != nil {
 		return r, err
 	}
-	e, err := w.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister))
+	e, err := w.WaitFor(ctx, server.IsReceived("", wire.CmdRegister))
 	if err != nil {
 		return r, fmt.Errorf("simulator: waiting for the game: %w", err)
 	}
@@ -140,7 +141,7 @@ func scalePhase(ctx context.Context, games, trips int, snapshot func() error) (r
 	}
 	ids := make(map[string]string, games) // game name → connection id
 	for len(ids) < games {
-		e, err := w.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister))
+		e, err := w.WaitFor(ctx, server.IsReceived("", wire.CmdRegister))
 		if err != nil {
 			return res, fmt.Errorf("waiting for %d games to register: %w", games, err)
 		}

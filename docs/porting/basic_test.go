@@ -10,6 +10,7 @@ import (
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // basicUsage is usage (1) of the guide, "basic usage with a component
@@ -64,7 +65,7 @@ func TestBasicUsage(t *testing.T) {
 	if code, reason := s.WaitDisconnected(); code != 1000 || reason != "" {
 		t.Errorf("closed with %d %q, want 1000 and no reason", code, reason)
 	}
-	if got := count(received(s), neuro.CmdStartup); got != 1 {
+	if got := count(received(s), wire.CmdStartup); got != 1 {
 		t.Errorf("%d startup messages, want 1", got)
 	}
 	s.RequireNoWarnings()

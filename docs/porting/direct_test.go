@@ -12,6 +12,7 @@ import (
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
@@ -95,7 +96,7 @@ func TestDirectUsage(t *testing.T) {
 	case <-ctxT(t).Done():
 		t.Fatal("directUsage did not return when Neuro closed the connection")
 	}
-	if got := count(received(s), neuro.CmdStartup); got != 1 {
+	if got := count(received(s), wire.CmdStartup); got != 1 {
 		t.Errorf("%d startup messages, want 1", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // The code of the README's "Handling events" section.
@@ -142,11 +143,11 @@ func TestSaverGraceful(t *testing.T) {
 
 	s.ShutdownGraceful(false) // a cancel: nothing is sent
 	barrier(t, s)
-	if got := count(received(s), neuro.CmdShutdownReady); got != 0 {
+	if got := count(received(s), wire.CmdShutdownReady); got != 0 {
 		t.Fatalf("%d shutdown/ready for a cancel", got)
 	}
 	s.ShutdownGraceful(true)
-	s.WaitForCommand(neuro.CmdShutdownReady)
+	s.WaitForCommand(wire.CmdShutdownReady)
 	data, err := os.ReadFile(path) // written before shutdown/ready was sent
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestSaverGraceful(t *testing.T) {
 	if string(data) != `{"score":7}` {
 		t.Errorf("saved %s", data)
 	}
-	if got := count(received(s), neuro.CmdShutdownReady); got != 1 {
+	if got := count(received(s), wire.CmdShutdownReady); got != 1 {
 		t.Errorf("%d shutdown/ready, want 1", got)
 	}
 	s.RequireNoWarnings()
@@ -165,7 +166,7 @@ func TestSaverImmediate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "save.json")
 	newEventsGame(t, s, path)
 	s.ShutdownImmediate()
-	s.WaitForCommand(neuro.CmdShutdownReady)
+	s.WaitForCommand(wire.CmdShutdownReady)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("shutdown/ready without a save: %v", err)
 	}
@@ -181,7 +182,7 @@ func TestSaverFails(t *testing.T) {
 	if err := n.Stop(ctxT(t), 0, ""); err != nil {
 		t.Fatal(err)
 	}
-	if got := count(received(s), neuro.CmdShutdownReady); got != 0 {
+	if got := count(received(s), wire.CmdShutdownReady); got != 0 {
 		t.Errorf("%d shutdown/ready after a failed save", got)
 	}
 }
@@ -207,13 +208,13 @@ func TestShutdownReadyWithoutHandler(t *testing.T) {
 	s.WaitStartup()
 	s.ShutdownGraceful(false) // a cancel: not answered
 	barrier(t, s)
-	if got := count(received(s), neuro.CmdShutdownReady); got != 0 {
+	if got := count(received(s), wire.CmdShutdownReady); got != 0 {
 		t.Fatalf("%d shutdown/ready for a cancel", got)
 	}
 	s.ShutdownGraceful(true)
-	s.WaitForCommand(neuro.CmdShutdownReady)
+	s.WaitForCommand(wire.CmdShutdownReady)
 	s.ShutdownImmediate()
-	s.WaitForCommand(neuro.CmdShutdownReady)
+	s.WaitForCommand(wire.CmdShutdownReady)
 	s.RequireNoWarnings()
 }
 

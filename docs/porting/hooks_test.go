@@ -12,6 +12,7 @@ import (
 	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Lobby is usage (2) of the guide, "custom connection handling": a game
@@ -82,7 +83,7 @@ func TestLobbyConnected(t *testing.T) {
 	log.wait(t, "connected to Neuro")
 	// The hook ran after startup, and did not send another one.
 	cmds := received(s)
-	if count(cmds, neuro.CmdStartup) != 1 || cmds[0] != neuro.CmdStartup {
+	if count(cmds, wire.CmdStartup) != 1 || cmds[0] != wire.CmdStartup {
 		t.Errorf("the game sent %v, want one startup, first", cmds)
 	}
 	s.RequireNoWarnings()

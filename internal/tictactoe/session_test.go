@@ -16,6 +16,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // playAction is the play action a window registers when the free
@@ -66,13 +67,13 @@ func wireLog(sim *server.Server, gameID string) string {
 		}
 		tok := ""
 		switch m := e.Message.(type) {
-		case neuro.Startup:
+		case wire.Startup:
 			tok = "startup"
-		case neuro.Context:
+		case wire.ContextMessage:
 			tok = "context"
-		case neuro.RegisterActions:
+		case wire.RegisterActions:
 			tok = "register"
-		case neuro.UnregisterActions:
+		case wire.UnregisterActions:
 			tok = "unregister"
 		case neuro.ForceActions:
 			tok = "force"
@@ -81,7 +82,7 @@ func wireLog(sim *server.Server, gameID string) string {
 			if m.Success {
 				tok = "result✓"
 			}
-		case neuro.ActionRequest:
+		case wire.ActionRequest:
 			tok = "action"
 		}
 		if tok != "" && (e.Kind == server.EventReceived || e.Kind == server.EventSent) {
@@ -108,7 +109,7 @@ func checkTurns(t *testing.T, sim *server.Server, gameID string) (failures int) 
 			continue
 		}
 		switch m := e.Message.(type) {
-		case neuro.RegisterActions:
+		case wire.RegisterActions:
 			free = nil
 			for _, a := range m.Actions {
 				enum, _ := a.Schema["properties"].(map[string]any)["cell"].(map[string]any)["enum"].([]any)
@@ -330,7 +331,7 @@ func TestRunSurvivesDisconnect(t *testing.T) {
 	}
 	var after []neuro.Action
 	for _, e := range sim.History() {
-		if m, ok := e.Message.(neuro.RegisterActions); ok && e.GameID == "#2" {
+		if m, ok := e.Message.(wire.RegisterActions); ok && e.GameID == "#2" {
 			after = m.Actions
 			break
 		}

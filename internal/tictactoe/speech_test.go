@@ -43,7 +43,7 @@ func (n *chattyNeuro) dial(context.Context, string) (transport.Conn, error) {
 func (n *chattyNeuro) serve(conn transport.Conn) {
 	defer conn.CloseNow()
 	ctx := context.Background()
-	send := func(m neuro.Message) {
+	send := func(m wire.Message) {
 		frame, err := wire.EncodeServer(m)
 		if err == nil {
 			err = conn.Write(ctx, frame)
@@ -66,7 +66,7 @@ func (n *chattyNeuro) serve(conn transport.Conn) {
 			continue
 		}
 		switch m := m.(type) {
-		case neuro.RegisterActions:
+		case wire.RegisterActions:
 			for _, a := range m.Actions {
 				if a.Name == PlayAction {
 					free, _ = a.Schema["properties"].(map[string]any)["cell"].(map[string]any)["enum"].([]any)
@@ -84,15 +84,15 @@ func (n *chattyNeuro) serve(conn transport.Conn) {
 				continue
 			}
 			if !speaking {
-				send(neuro.SpeechFinished{}) // "Hmm, let me see…"
+				send(wire.SpeechFinished{}) // "Hmm, let me see…"
 				speaking = true
 			}
 			moves++
-			send(neuro.ActionRequest{ID: fmt.Sprint("m", moves), Name: PlayAction, Data: fmt.Sprintf(`{"cell": %v}`, free[0]), HasData: true})
+			send(wire.ActionRequest{ID: fmt.Sprint("m", moves), Name: PlayAction, Data: fmt.Sprintf(`{"cell": %v}`, free[0]), HasData: true})
 		case neuro.ActionResult:
 			if m.Success && n.finishes {
-				send(neuro.SpeechFinished{}) // still talking…
-				send(neuro.SpeechFinished{IsFinal: true})
+				send(wire.SpeechFinished{}) // still talking…
+				send(wire.SpeechFinished{IsFinal: true})
 				speaking = false
 			}
 		}

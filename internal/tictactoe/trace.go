@@ -141,19 +141,19 @@ func (t *transcript) describeGame(frame []byte) string {
 		return t.paint(styleRed, "malformed frame "+shorten(string(frame), maxDataRunes))
 	}
 	switch m := m.(type) {
-	case neuro.Context:
+	case wire.ContextMessage:
 		s := "context " + quote(m.Message)
 		if m.Silent {
 			s += t.paint(styleDim, " (silent)")
 		}
 		return s
-	case neuro.RegisterActions:
+	case wire.RegisterActions:
 		sigs := make([]string, len(m.Actions))
 		for i, a := range m.Actions {
 			sigs[i] = signature(a)
 		}
 		return "actions/register " + strings.Join(sigs, ", ")
-	case neuro.UnregisterActions:
+	case wire.UnregisterActions:
 		return "actions/unregister " + strings.Join(m.ActionNames, ", ")
 	case neuro.ForceActions:
 		s := "actions/force " + quote(m.Query) + " [" + strings.Join(m.ActionNames, ", ") + "]"
@@ -186,7 +186,7 @@ func (t *transcript) serverLine(tr *tracer, frame []byte) (string, bool) {
 	if err != nil {
 		return t.malformed(frame), true
 	}
-	if sf, ok := m.(neuro.SpeechFinished); ok {
+	if sf, ok := m.(wire.SpeechFinished); ok {
 		was := tr.speaking
 		tr.speaking = !sf.IsFinal
 		if was && !sf.IsFinal {
@@ -211,23 +211,23 @@ func (t *transcript) describeServer(frame []byte) string {
 }
 
 // describeMessage summarises a decoded Neuro → game message.
-func (t *transcript) describeMessage(m neuro.Message) string {
+func (t *transcript) describeMessage(m wire.Message) string {
 	switch m := m.(type) {
-	case neuro.ActionRequest:
+	case wire.ActionRequest:
 		data := t.paint(styleDim, "(no data)")
 		if m.HasData || m.Data != "" {
 			data = t.compactData(m.Data)
 		}
 		return "action " + m.Name + " " + data + " " + actionID(m.ID)
-	case neuro.StartupAck:
+	case wire.StartupAck:
 		s := "startup"
 		if m.Session.DisplayName != "" {
 			s += " " + m.Session.DisplayName
 		}
 		return s
-	case neuro.ShutdownGraceful:
+	case wire.ShutdownGraceful:
 		return fmt.Sprintf("shutdown/graceful wants_shutdown=%v", m.WantsShutdown)
-	case neuro.SpeechFinished:
+	case wire.SpeechFinished:
 		switch {
 		case !m.IsFinal:
 			return "speech_finished " + t.paint(styleDim, "(speaking…)")
@@ -238,7 +238,7 @@ func (t *transcript) describeMessage(m neuro.Message) string {
 		default:
 			return "speech_finished (final)"
 		}
-	case neuro.Unknown:
+	case wire.Unknown:
 		s := m.Cmd
 		if len(m.Data) > 0 {
 			s += " " + t.compactData(string(m.Data))

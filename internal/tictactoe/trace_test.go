@@ -13,24 +13,24 @@ import (
 func TestDescribeGame(t *testing.T) {
 	tr := newTranscript(nil, false, false)
 	tests := []struct {
-		m    neuro.Message
+		m    wire.Message
 		want string
 	}{
-		{neuro.Startup{}, "startup"},
-		{neuro.Context{Message: "Let's play", Silent: true}, `context "Let's play" (silent)`},
-		{neuro.Context{Message: "You won\ngame 1 with cells 1, 2, 3! Score: you 1, the computer 0"}, `context "You won game 1 with cells 1, 2, 3! Score: you 1…"`},
-		{neuro.RegisterActions{Actions: []neuro.Action{playAction(t, 3, 5, 9)}}, "actions/register play(cell ∈ 3,5,9)"},
-		{neuro.RegisterActions{Actions: []neuro.Action{
+		{wire.Startup{}, "startup"},
+		{wire.ContextMessage{Message: "Let's play", Silent: true}, `context "Let's play" (silent)`},
+		{wire.ContextMessage{Message: "You won\ngame 1 with cells 1, 2, 3! Score: you 1, the computer 0"}, `context "You won game 1 with cells 1, 2, 3! Score: you 1…"`},
+		{wire.RegisterActions{Actions: []neuro.Action{playAction(t, 3, 5, 9)}}, "actions/register play(cell ∈ 3,5,9)"},
+		{wire.RegisterActions{Actions: []neuro.Action{
 			{Name: "pass", Description: "Pass."},
 			{Name: "say", Description: "Say.", Schema: neuro.Schema{"type": "object", "properties": neuro.Schema{"text": neuro.Schema{"type": "string"}, "loud": neuro.Schema{}}}},
 		}}, "actions/register pass(), say(loud, text: string)"},
-		{neuro.UnregisterActions{ActionNames: []string{"play", "pass"}}, "actions/unregister play, pass"},
+		{wire.UnregisterActions{ActionNames: []string{"play", "pass"}}, "actions/unregister play, pass"},
 		{neuro.ForceActions{Query: "Your move", State: "board", ActionNames: []string{"play"}}, `actions/force "Your move" [play]`},
 		{neuro.ForceActions{Query: "Now!", Priority: neuro.PriorityHigh, ActionNames: []string{"a", "b"}}, `actions/force "Now!" [a, b] high`},
 		{neuro.ActionResult{ID: "3", Success: true}, "action/result #3 ✓"},
 		{neuro.ActionResult{ID: "4", Message: "cell 5 is taken; free cells are 3, 9"}, `action/result #4 ✗ "cell 5 is taken; free cells are 3, 9"`},
 		{neuro.ActionResult{ID: "a-very-long-action-id-17", Message: `"cell" must be one of 3, 9`}, `action/result #a-very-long-a… ✗ "\"cell\" must be one of 3, 9"`},
-		{neuro.ShutdownReady{}, "shutdown/ready"},
+		{wire.ShutdownReady{}, "shutdown/ready"},
 	}
 	for _, tt := range tests {
 		frame, err := wire.EncodeGame("Tic-tac-toe", tt.m)
@@ -103,11 +103,11 @@ func TestTraceDialer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startup, _ := wire.EncodeGame("g", neuro.Startup{})
+	startup, _ := wire.EncodeGame("g", wire.Startup{})
 	if err := conn.Write(ctx, startup); err != nil {
 		t.Fatal(err)
 	}
-	act, _ := wire.EncodeServer(neuro.ActionRequest{ID: "1", Name: "play", Data: `{"cell":5}`, HasData: true})
+	act, _ := wire.EncodeServer(wire.ActionRequest{ID: "1", Name: "play", Data: `{"cell":5}`, HasData: true})
 	if err := neuroEnd.Write(ctx, act); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestTraceQuiet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startup, _ := wire.EncodeGame("g", neuro.Startup{})
+	startup, _ := wire.EncodeGame("g", wire.Startup{})
 	_ = conn.Write(ctx, startup)
 	_ = conn.CloseNow()
 	if got := out.String(); got != "⇄ connected to ws://neuro\n" {
@@ -172,7 +172,7 @@ func TestTraceSpeech(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []neuro.SpeechFinished{
+	for _, m := range []wire.SpeechFinished{
 		{}, {}, {}, {IsFinal: true},
 		{IsFinal: true},
 		{}, {IsFinal: true, Cancelled: true, Reason: "interrupted"},

@@ -41,9 +41,9 @@ func waitAwaited(t *testing.T, s *neurotest.Server) {
 func TestSpeakAndFinishSpeaking(t *testing.T) {
 	s := neurotest.NewServer(t)
 	g := dialRaw(t, s.URL(), "Talk Show")
-	g.send(neuro.Startup{})
+	g.send(wire.Startup{})
 	g.recv() // the acknowledgement
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
+	g.send(wire.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
 	s.WaitRegistered("wave")
 
 	s.Speak(0)
@@ -59,7 +59,7 @@ func TestSpeakAndFinishSpeaking(t *testing.T) {
 	if f := s.WaitForSpeech(true); !f.IsFinal || f.Cancelled {
 		t.Fatalf("WaitForSpeech(true) = %+v", f)
 	}
-	a, ok := g.recv().(neuro.ActionRequest)
+	a, ok := g.recv().(wire.ActionRequest)
 	if !ok || a.Name != "wave" {
 		t.Fatalf("after the speech: %+v, want the action", a)
 	}
@@ -82,12 +82,12 @@ func TestSpeakAndFinishSpeaking(t *testing.T) {
 func TestNoSpeechByDefault(t *testing.T) {
 	s := neurotest.NewServer(t)
 	g := dialRaw(t, s.URL(), "Quiet")
-	g.send(neuro.Startup{})
+	g.send(wire.Startup{})
 	g.recv()
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
-	g.send(neuro.Context{Message: "Something happened!", Silent: false})
+	g.send(wire.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
+	g.send(wire.ContextMessage{Message: "Something happened!", Silent: false})
 	g.send(neuro.ForceActions{Query: "Wave.", ActionNames: []string{"wave"}})
-	if m := g.recv(); m.Command() != neuro.CmdAction {
+	if m := g.recv(); m.Command() != wire.CmdAction {
 		t.Fatalf("got %s, want the action", m.Command())
 	}
 	if st := s.Game(); st.Speech.Utterances != 0 {
@@ -100,9 +100,9 @@ func TestNoSpeechByDefault(t *testing.T) {
 func TestGiveUpForce(t *testing.T) {
 	s := neurotest.NewServer(t)
 	g := dialRaw(t, s.URL(), "Forgetful")
-	g.send(neuro.Startup{})
+	g.send(wire.Startup{})
 	g.recv()
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}, {Name: "bow", Description: "Bow."}}})
+	g.send(wire.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}, {Name: "bow", Description: "Bow."}}})
 	s.WaitRegistered("wave", "bow")
 	s.Speak(0)
 	g.send(neuro.ForceActions{Query: "Wave.", ActionNames: []string{"wave"}})
@@ -114,7 +114,7 @@ func TestGiveUpForce(t *testing.T) {
 	s.FinishSpeaking(false)
 	g.recvFinal()
 	g.send(neuro.ForceActions{Query: "Bow.", ActionNames: []string{"bow"}})
-	if a, ok := g.recv().(neuro.ActionRequest); !ok || a.Name != "bow" {
+	if a, ok := g.recv().(wire.ActionRequest); !ok || a.Name != "bow" {
 		t.Fatalf("got %+v, want the next force's bow", a)
 	}
 	ft := &fakeT{TB: t}
@@ -148,8 +148,8 @@ func TestAdviceHelpers(t *testing.T) {
 	ft := &fakeT{TB: t}
 	s := neurotest.NewServer(ft)
 	g := dialRaw(t, s.URL(), "Loud")
-	g.send(neuro.Startup{})
-	g.send(neuro.Context{Message: "# Rules\nPlay nice.", Silent: true})
+	g.send(wire.Startup{})
+	g.send(wire.ContextMessage{Message: "# Rules\nPlay nice.", Silent: true})
 	if a := s.WaitForAdvice(server.AdviceHeading); a.Level != server.LevelAdvice || a.Game != "Loud" {
 		t.Fatalf("advice %+v", a)
 	}

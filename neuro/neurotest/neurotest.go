@@ -15,6 +15,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // Defaults of NewServer and of the helpers.
@@ -356,7 +357,7 @@ func (s *Server) SendAction(name, data string) string {
 }
 
 // Send sends the game any Neuro → game message.
-func (s *Server) Send(m neuro.Message) {
+func (s *Server) Send(m wire.Message) {
 	s.t.Helper()
 	ctx, cancel := s.context()
 	defer cancel()
@@ -369,7 +370,7 @@ func (s *Server) Send(m neuro.Message) {
 // again every action it wants registered now (see WaitRegistered).
 func (s *Server) ReregisterAll() {
 	s.t.Helper()
-	s.Send(neuro.ReregisterAll{})
+	s.Send(wire.ReregisterAll{})
 }
 
 // ShutdownGraceful sends the game shutdown/graceful; wants false cancels
@@ -377,11 +378,11 @@ func (s *Server) ReregisterAll() {
 // (WaitForCommand(neuro.CmdShutdownReady)).
 func (s *Server) ShutdownGraceful(wants bool) {
 	s.t.Helper()
-	s.Send(neuro.ShutdownGraceful{WantsShutdown: wants})
+	s.Send(wire.ShutdownGraceful{WantsShutdown: wants})
 }
 
 // ShutdownImmediate sends the game shutdown/immediate.
 func (s *Server) ShutdownImmediate() {
 	s.t.Helper()
-	s.Send(neuro.ShutdownImmediate{})
+	s.Send(wire.ShutdownImmediate{})
 }

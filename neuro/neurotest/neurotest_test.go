@@ -36,7 +36,7 @@ func dialRaw(t *testing.T, url, name string) *rawGame {
 	return &rawGame{t: t, name: name, conn: conn}
 }
 
-func (g *rawGame) send(m neuro.Message) {
+func (g *rawGame) send(m wire.Message) {
 	g.t.Helper()
 	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
@@ -54,7 +54,7 @@ func (g *rawGame) sendRaw(frame string) {
 	}
 }
 
-func (g *rawGame) recv() neuro.Message {
+func (g *rawGame) recv() wire.Message {
 	g.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
@@ -92,8 +92,8 @@ func TestNewServerServesAndCleansUp(t *testing.T) {
 		}
 		// neurotest does not send actions/reregister_all on connect.
 		g := dialRaw(t, wsURL, "Raw Game")
-		g.send(neuro.Startup{})
-		if m := g.recv(); m.Command() != neuro.CmdStartup {
+		g.send(wire.Startup{})
+		if m := g.recv(); m.Command() != wire.CmdStartup {
 			t.Fatalf("first message %s, want the startup acknowledgement", m.Command())
 		}
 	})
@@ -186,13 +186,13 @@ func TestReregisterAllAndShutdown(t *testing.T) {
 	s := neurotest.NewServer(t)
 	startCounter(t, s.URL(), "Counter")
 	s.WaitRegistered("add", "finish")
-	first := s.WaitForCommand(neuro.CmdRegister).(neuro.RegisterActions)
+	first := s.WaitForCommand(wire.CmdRegister).(wire.RegisterActions)
 	if len(first.Actions) != 2 {
 		t.Fatalf("first registration %+v", first)
 	}
 
 	s.ReregisterAll()
-	again := s.WaitForCommand(neuro.CmdRegister).(neuro.RegisterActions)
+	again := s.WaitForCommand(wire.CmdRegister).(wire.RegisterActions)
 	if len(again.Actions) != 2 {
 		t.Fatalf("registration after reregister_all %+v", again)
 	}
@@ -205,31 +205,31 @@ func TestReregisterAllAndShutdown(t *testing.T) {
 	}
 
 	s.ShutdownGraceful(true)
-	s.WaitForCommand(neuro.CmdShutdownReady)
+	s.WaitForCommand(wire.CmdShutdownReady)
 	if !s.Game().ShutdownReady {
 		t.Fatal("the game's state does not show shutdown/ready")
 	}
 	s.ShutdownImmediate()
-	s.WaitForCommand(neuro.CmdShutdownReady)
+	s.WaitForCommand(wire.CmdShutdownReady)
 }
 
 func TestWaitsHandEachMessageOutOnce(t *testing.T) {
 	ft := &fakeT{TB: t}
 	s := neurotest.NewServer(ft)
 	g := dialRaw(t, s.URL(), "Raw Game")
-	g.send(neuro.Startup{})
-	g.send(neuro.Context{Message: "one"})
-	g.send(neuro.Context{Message: "two", Silent: true})
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
+	g.send(wire.Startup{})
+	g.send(wire.ContextMessage{Message: "one"})
+	g.send(wire.ContextMessage{Message: "two", Silent: true})
+	g.send(wire.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
 
 	// Out of order: the registration first, then the contexts in turn.
-	if m := s.WaitForCommand(neuro.CmdRegister).(neuro.RegisterActions); m.Actions[0].Name != "wave" {
+	if m := s.WaitForCommand(wire.CmdRegister).(wire.RegisterActions); m.Actions[0].Name != "wave" {
 		t.Fatalf("register %+v", m)
 	}
 	if c := s.WaitForContext(""); c.Message != "one" {
 		t.Fatalf("first context %+v", c)
 	}
-	if c := s.WaitForCommand(neuro.CmdContext).(neuro.Context); c.Message != "two" || !c.Silent {
+	if c := s.WaitForCommand(wire.CmdContext).(wire.ContextMessage); c.Message != "two" || !c.Silent {
 		t.Fatalf("second context %+v", c)
 	}
 	// Both were handed out: a third wait times out.
@@ -237,7 +237,7 @@ func TestWaitsHandEachMessageOutOnce(t *testing.T) {
 	requireContains(t, msg, "no context", "within 100ms", `← {"command":"context"`)
 
 	// Later messages are found as they come.
-	g.send(neuro.Context{Message: "three"})
+	g.send(wire.ContextMessage{Message: "three"})
 	if c := s.WaitForContext("thr"); c.Message != "three" {
 		t.Fatalf("third context %+v", c)
 	}
@@ -247,7 +247,7 @@ func TestWaitsHandEachMessageOutOnce(t *testing.T) {
 func TestOptionsOverrideDefaults(t *testing.T) {
 	s := neurotest.NewServer(t, server.WithReregisterOnConnect(true))
 	g := dialRaw(t, s.URL(), "Raw Game")
-	if m := g.recv(); m.Command() != neuro.CmdReregisterAll {
+	if m := g.recv(); m.Command() != wire.CmdReregisterAll {
 		t.Fatalf("first message %s, want actions/reregister_all", m.Command())
 	}
 }
@@ -301,9 +301,9 @@ func TestWarnings(t *testing.T) {
 	ft := &fakeT{TB: t}
 	s := neurotest.NewServer(ft)
 	g := dialRaw(t, s.URL(), "Sloppy Game")
-	g.send(neuro.Context{Message: "too early"})
-	g.send(neuro.Startup{})
-	g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "Bad Name", Description: "x"}}})
+	g.send(wire.ContextMessage{Message: "too early"})
+	g.send(wire.Startup{})
+	g.send(wire.RegisterActions{Actions: []neuro.Action{{Name: "Bad Name", Description: "x"}}})
 
 	if w := s.WaitForWarning(server.FindingBeforeStartup); w.Game != "Sloppy Game" {
 		t.Fatalf("warning %+v", w)
@@ -354,13 +354,13 @@ func TestHelpersFailClearly(t *testing.T) {
 		ft := &fakeT{TB: t}
 		s := neurotest.NewServer(ft)
 		g := dialRaw(t, s.URL(), "Silent Game")
-		g.send(neuro.Startup{})
-		g.send(neuro.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
+		g.send(wire.Startup{})
+		g.send(wire.RegisterActions{Actions: []neuro.Action{{Name: "wave", Description: "Wave."}}})
 		s.WaitRegistered("wave")
 		requireContains(t, mustFail(t, ft, func() { s.WithTimeout(short).Act("wave", "") }),
 			`Act("wave"): no action/result for id`, "within 150ms", `→ {"command":"action"`)
 		g.sendRaw(`{"command":"context","game":"Silent Game","data":{"message":5}}`)
-		requireContains(t, mustFail(t, ft, func() { s.WaitForCommand(neuro.CmdContext) }),
+		requireContains(t, mustFail(t, ft, func() { s.WaitForCommand(wire.CmdContext) }),
 			"the game sent a context message that does not decode", `"message":5`)
 	})
 	t.Run("closed", func(t *testing.T) {
@@ -368,7 +368,7 @@ func TestHelpersFailClearly(t *testing.T) {
 		s := neurotest.NewServer(ft)
 		s.Close()
 		s.Close() // idempotent
-		requireContains(t, mustFail(t, ft, func() { s.WaitForCommand(neuro.CmdStartup) }),
+		requireContains(t, mustFail(t, ft, func() { s.WaitForCommand(wire.CmdStartup) }),
 			"the simulator was closed while waiting for startup")
 	})
 }
@@ -389,6 +389,6 @@ func TestSendActionAndWaitForResult(t *testing.T) {
 	if a := s.WaitForAction(); a.ID != id1 {
 		t.Fatalf("first action sent: %+v", a)
 	}
-	s.Send(neuro.ShutdownGraceful{WantsShutdown: false}) // the game has nothing to do
+	s.Send(wire.ShutdownGraceful{WantsShutdown: false}) // the game has nothing to do
 	s.RequireNoWarnings()
 }

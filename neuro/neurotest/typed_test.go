@@ -15,6 +15,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/neurotest"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // move is the data of the typed tic-tac-toe game of these tests.
@@ -177,7 +178,7 @@ func TestTypedWindow(t *testing.T) {
 	if got.Cell != 7 {
 		t.Errorf("TypedWindow = %+v, want cell 7", got)
 	}
-	if u, ok := s.WaitForCommand(neuro.CmdUnregister).(neuro.UnregisterActions); !ok || !slices.Equal(u.ActionNames, []string{"pick"}) {
+	if u, ok := s.WaitForCommand(wire.CmdUnregister).(wire.UnregisterActions); !ok || !slices.Equal(u.ActionNames, []string{"pick"}) {
 		t.Errorf("unregistered %+v, want pick", u)
 	}
 	s.RequireNotRegistered("pick")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -150,7 +151,7 @@ func (s *Server) whose() string {
 // (the neuro.Cmd… constants name them). Messages are handed out once,
 // oldest first, by every WaitFor… helper. It fails the test after the
 // timeout, or when the message does not decode.
-func (s *Server) WaitForCommand(cmd string) neuro.Message {
+func (s *Server) WaitForCommand(cmd string) wire.Message {
 	s.t.Helper()
 	e := s.next(fmt.Sprintf("%s from %s", cmd, s.whose()), s.received(cmd))
 	if e.Message == nil {
@@ -163,7 +164,7 @@ func (s *Server) WaitForCommand(cmd string) neuro.Message {
 // WithGame) and returns a snapshot of that game, taken on return.
 func (s *Server) WaitStartup() server.GameState {
 	s.t.Helper()
-	e := s.next("startup from "+s.whose(), s.received(neuro.CmdStartup))
+	e := s.next("startup from "+s.whose(), s.received(wire.CmdStartup))
 	st, err := s.sim.Game(e.GameID)
 	if err != nil {
 		s.t.Fatalf("neurotest: game %s: %v", e.GameID, err)
@@ -173,23 +174,23 @@ func (s *Server) WaitStartup() server.GameState {
 
 // WaitForContext waits for a context message containing substr ("" for
 // any) and returns it.
-func (s *Server) WaitForContext(substr string) neuro.Context {
+func (s *Server) WaitForContext(substr string) wire.ContextMessage {
 	s.t.Helper()
-	match := s.received(neuro.CmdContext)
+	match := s.received(wire.CmdContext)
 	e := s.next(fmt.Sprintf("context containing %q from %s", substr, s.whose()), func(e server.Event) bool {
 		if !match(e) {
 			return false
 		}
-		c, ok := e.Message.(neuro.Context)
+		c, ok := e.Message.(wire.ContextMessage)
 		return ok && strings.Contains(c.Message, substr)
 	})
-	return e.Message.(neuro.Context)
+	return e.Message.(wire.ContextMessage)
 }
 
 // WaitForForce waits for an actions/force from the game and returns it.
 func (s *Server) WaitForForce() neuro.ForceActions {
 	s.t.Helper()
-	match := s.received(neuro.CmdForce)
+	match := s.received(wire.CmdForce)
 	e := s.next("actions/force from "+s.whose(), func(e server.Event) bool {
 		_, ok := e.Message.(neuro.ForceActions)
 		return match(e) && ok
@@ -200,13 +201,13 @@ func (s *Server) WaitForForce() neuro.ForceActions {
 // WaitForAction waits for an action the simulator sent the game (in
 // answer to a force, or through Act, SendAction or POST /) and returns
 // it: which action Neuro picked, with which data.
-func (s *Server) WaitForAction() neuro.ActionRequest {
+func (s *Server) WaitForAction() wire.ActionRequest {
 	s.t.Helper()
 	e := s.next("action sent to "+s.whose(), func(e server.Event) bool {
-		_, ok := e.Message.(neuro.ActionRequest)
+		_, ok := e.Message.(wire.ActionRequest)
 		return e.Kind == server.EventSent && ok && s.ofGame(e)
 	})
-	return e.Message.(neuro.ActionRequest)
+	return e.Message.(wire.ActionRequest)
 }
 
 // WaitForResult waits for the end of an action, its result or its

@@ -58,16 +58,16 @@ func ExampleRelay_Run() {
 		return
 	}
 	defer conn.CloseNow()
-	for _, m := range []neuro.Message{
-		neuro.Startup{},
-		neuro.RegisterActions{Actions: []neuro.Action{{Name: "play", Description: "Put your O in a free cell."}}},
+	for _, m := range []wire.Message{
+		wire.Startup{},
+		wire.RegisterActions{Actions: []neuro.Action{{Name: "play", Description: "Put your O in a free cell."}}},
 	} {
 		frame, _ := wire.EncodeGame("Tic-tac-toe", m)
 		_ = conn.Write(ctx, frame)
 	}
 
 	// The simulator sees the relay as one game with a namespaced action.
-	if _, err := sim.WaitFor(ctx, server.IsReceived("", neuro.CmdRegister)); err != nil {
+	if _, err := sim.WaitFor(ctx, server.IsReceived("", wire.CmdRegister)); err != nil {
 		fmt.Println(err)
 		return
 	}

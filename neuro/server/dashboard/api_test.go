@@ -10,6 +10,7 @@ import (
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/schema"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 	"github.com/neurokit/neurokit/transport"
 )
 
@@ -17,7 +18,7 @@ func TestStateAndGame(t *testing.T) {
 	e := newEnv(t, nil, WithRetries(3))
 	g := pipeGame(t, e.s, "Stately", testActions)
 	waitRegistered(t, e.s, "Stately", 2)
-	g.send(neuro.Context{Message: "hi", Silent: true})
+	g.send(wire.ContextMessage{Message: "hi", Silent: true})
 	g.send(neuro.ActionResult{ID: "nope", Success: true}) // a warning
 	ctx := testCtx(t)
 	if _, err := e.s.WatchFrom(0).WaitFor(ctx, server.IsFinding(server.FindingUnknownResult)); err != nil {
@@ -236,7 +237,7 @@ func TestSendMessages(t *testing.T) {
 	}()
 	defer func() { _ = gameEnd.CloseNow(); <-served }()
 	raw := newGame(t, "Raw", gameEnd, nil)
-	raw.send(neuro.Startup{})
+	raw.send(wire.Startup{})
 	ctx := testCtx(t)
 	read := func() string {
 		t.Helper()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // TestBrowserScreenshot builds a small scene (four games, one gone, a
@@ -44,14 +45,14 @@ func TestBrowserScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ttt.send(neuro.Context{Message: "The board is empty. You play X.", Silent: true})
-	ttt.send(neuro.Context{Message: "Your opponent played in cell 5."})
+	ttt.send(wire.ContextMessage{Message: "The board is empty. You play X.", Silent: true})
+	ttt.send(wire.ContextMessage{Message: "Your opponent played in cell 5."})
 	for _, cell := range []string{`{"cell":1}`, `{"cell":9}`} {
 		if _, err := e.s.Act(ctx, "Tic Tac Toe", "play", cell); err != nil {
 			t.Fatal(err)
 		}
 	}
-	other.answer = func(a neuro.ActionRequest) neuro.ActionResult { return neuro.ActionResult{ID: a.ID, Success: false} }
+	other.answer = func(a wire.ActionRequest) neuro.ActionResult { return neuro.ActionResult{ID: a.ID, Success: false} }
 	if _, err := e.s.Act(ctx, "Buckshot Roulette", "shoot", `{"target":"dealer"}`); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // TestBrowserLiveGameAndSendAction: a game connected over a real
@@ -152,7 +153,7 @@ func TestBrowserExportImport(t *testing.T) {
 	ctx := testCtx(t)
 	g := pipeGame(t, e.s, "Exporter", testActions)
 	waitRegistered(t, e.s, "Exporter", 2)
-	g.send(neuro.Context{Message: "hello <b>world</b>", Silent: true})
+	g.send(wire.ContextMessage{Message: "hello <b>world</b>", Silent: true})
 	if _, err := e.s.Act(ctx, "Exporter", "play", `{"cell":3}`); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestBrowserExportImport(t *testing.T) {
 			want[key] = true
 		}
 		if l["command"] == "context" {
-			var f struct{ Data neuro.Context }
+			var f struct{ Data wire.ContextMessage }
 			if err := json.Unmarshal([]byte(l["frame"].(string)), &f); err != nil || f.Data.Message != "hello <b>world</b>" {
 				t.Errorf("context frame changed: %v (%v)", l["frame"], err)
 			}

@@ -88,8 +88,8 @@ type game struct {
 	name    string
 	conn    transport.Conn
 	actions []neuro.Action
-	got     chan neuro.ActionRequest
-	answer  func(neuro.ActionRequest) neuro.ActionResult
+	got     chan wire.ActionRequest
+	answer  func(wire.ActionRequest) neuro.ActionResult
 	wg      sync.WaitGroup
 }
 
@@ -138,22 +138,22 @@ func wsGame(t testing.TB, e *env, name string, actions []neuro.Action) *game {
 }
 
 func newGame(t testing.TB, name string, conn transport.Conn, actions []neuro.Action) *game {
-	return &game{t: t, name: name, conn: conn, actions: actions, got: make(chan neuro.ActionRequest, 4096),
-		answer: func(a neuro.ActionRequest) neuro.ActionResult {
+	return &game{t: t, name: name, conn: conn, actions: actions, got: make(chan wire.ActionRequest, 4096),
+		answer: func(a wire.ActionRequest) neuro.ActionResult {
 			return neuro.ActionResult{ID: a.ID, Success: true, Message: "done: " + a.Name}
 		}}
 }
 
 func (g *game) start() {
-	g.send(neuro.Startup{})
+	g.send(wire.Startup{})
 	if len(g.actions) > 0 {
-		g.send(neuro.RegisterActions{Actions: g.actions})
+		g.send(wire.RegisterActions{Actions: g.actions})
 	}
 	g.wg.Add(1)
 	go g.read()
 }
 
-func (g *game) send(m neuro.Message) {
+func (g *game) send(m wire.Message) {
 	frame, err := wire.EncodeGame(g.name, m)
 	if err != nil {
 		g.t.Errorf("encode %T: %v", m, err)
@@ -176,7 +176,7 @@ func (g *game) read() {
 			continue
 		}
 		switch m := m.(type) {
-		case neuro.ActionRequest:
+		case wire.ActionRequest:
 			if g.got != nil {
 				select {
 				case g.got <- m:
@@ -191,9 +191,9 @@ func (g *game) read() {
 			if err == nil {
 				_ = g.conn.Write(context.Background(), frame)
 			}
-		case neuro.ReregisterAll:
+		case wire.ReregisterAll:
 			if len(g.actions) > 0 {
-				frame, _ := wire.EncodeGame(g.name, neuro.RegisterActions{Actions: g.actions})
+				frame, _ := wire.EncodeGame(g.name, wire.RegisterActions{Actions: g.actions})
 				_ = g.conn.Write(context.Background(), frame)
 			}
 		}
@@ -201,14 +201,14 @@ func (g *game) read() {
 }
 
 // nextAction returns the next action the game received.
-func (g *game) nextAction(ctx context.Context) neuro.ActionRequest {
+func (g *game) nextAction(ctx context.Context) wire.ActionRequest {
 	g.t.Helper()
 	select {
 	case a := <-g.got:
 		return a
 	case <-ctx.Done():
 		g.t.Fatalf("game %s: no action received: %v", g.name, ctx.Err())
-		return neuro.ActionRequest{}
+		return wire.ActionRequest{}
 	}
 }
 

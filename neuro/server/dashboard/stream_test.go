@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/server"
+	"github.com/neurokit/neurokit/neuro/wire"
 )
 
 // readUntil reads stream events until match accepts one.
@@ -197,7 +197,7 @@ func TestSlowStreamDoesNotSlowTheSimulator(t *testing.T) {
 	pad := strings.Repeat("x", 32*1024)
 	// Far more than the socket buffers hold; each round trip completes.
 	for i := range 400 {
-		g.send(neuro.Context{Message: pad, Silent: true})
+		g.send(wire.ContextMessage{Message: pad, Silent: true})
 		if _, err := e.s.Act(ctx, "Fast", "pass", ""); err != nil {
 			t.Fatalf("round trip %d: %v", i, err)
 		}
