@@ -375,7 +375,7 @@ func (s *Server) ReregisterAll() {
 
 // ShutdownGraceful sends the game shutdown/graceful; wants false cancels
 // an earlier request. A game answers with shutdown/ready once it saved
-// (WaitForCommand(neuro.CmdShutdownReady)).
+// (WaitForCommand(wire.CmdShutdownReady)).
 func (s *Server) ShutdownGraceful(wants bool) {
 	s.t.Helper()
 	s.Send(wire.ShutdownGraceful{WantsShutdown: wants})

@@ -146,8 +146,8 @@ func (s *Server) whose() string {
 }
 
 // WaitForCommand waits for a message with command cmd from the game
-// (any game, unless WithGame) and returns it decoded: a neuro.Context for
-// "context", a neuro.RegisterActions for "actions/register", and so on
+// (any game, unless WithGame) and returns it decoded: a wire.ContextMessage for
+// "context", a wire.RegisterActions for "actions/register", and so on
 // (the neuro.Cmd… constants name them). Messages are handed out once,
 // oldest first, by every WaitFor… helper. It fails the test after the
 // timeout, or when the message does not decode.
