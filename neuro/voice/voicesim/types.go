@@ -81,6 +81,7 @@ type SpeakerState struct {
 var (
 	ErrClosed      = errors.New("voicesim: server closed")
 	ErrNoSession   = errors.New("voicesim: game has no started voice session")
+	ErrNoSocket    = errors.New("voicesim: game has no voice socket")
 	ErrSpeaking    = errors.New("voicesim: Neuro is already speaking to this game")
 	ErrNotSpeaking = errors.New("voicesim: Neuro is not speaking to this game")
 	ErrInterrupted = errors.New("voicesim: speech interrupted")
