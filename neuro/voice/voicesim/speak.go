@@ -134,7 +134,7 @@ func (s *Server) speak(ctx context.Context, sock *socket, sp *speech, frames int
 	}
 	t := s.o.clock.NewTicker(FrameDuration)
 	defer t.Stop()
-	var gen voiceSignal
+	var gen Signal
 	pcm := make([]float32, voice.FrameSamples(SampleRate, FrameDuration))
 	buf := make([]byte, 0, 4*len(pcm))
 	ended := func(err error) error {
@@ -168,7 +168,7 @@ func (s *Server) speak(ctx context.Context, sock *socket, sp *speech, frames int
 				return ended(err)
 			}
 		}
-		gen.fill(pcm)
+		gen.Fill(pcm)
 		buf = voice.AppendPCM(buf[:0], pcm)
 		if err := sock.conn.WriteBinary(ctx, buf); err != nil {
 			if why := sp.check(ctx, s.closed); why != nil {
@@ -255,15 +255,19 @@ func (k *socket) send(ctx context.Context, command string, data any) error {
 	return nil
 }
 
-// voiceSignal generates a voice-like test signal: a harmonic tone whose
-// pitch glides around 190 Hz, shaped into 4 Hz syllables with a short
-// pause every 1.5 s. Deterministic.
-type voiceSignal struct {
+// Signal generates a voice-like test signal at 48 kHz, mono: a harmonic
+// tone whose pitch glides around 190 Hz, shaped into 4 Hz syllables with
+// a short pause every 1.5 s, peaking near 0.3. It is deterministic: the
+// zero Signal starts at time 0 and Fill continues where the last call
+// stopped. Neuro's voice is made of it; tests feed it as a player's. A
+// Signal is not safe for concurrent use.
+type Signal struct {
 	n     int64
 	phase float64
 }
 
-func (v *voiceSignal) fill(dst []float32) {
+// Fill writes the next len(dst) samples into dst.
+func (v *Signal) Fill(dst []float32) {
 	const harmonics = 6
 	for i := range dst {
 		t := float64(v.n) / SampleRate

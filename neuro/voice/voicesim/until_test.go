@@ -201,3 +201,22 @@ func TestCheckOriginRefusesForeignPages(t *testing.T) {
 	}
 	_ = conn.CloseNow()
 }
+
+func TestSignalIsDeterministicAndContinuous(t *testing.T) {
+	var a, b Signal
+	whole := make([]float32, 2*960)
+	a.Fill(whole)
+	halves := make([]float32, 2*960)
+	b.Fill(halves[:960])
+	b.Fill(halves[960:])
+	peak := float32(0)
+	for i := range whole {
+		if whole[i] != halves[i] {
+			t.Fatalf("sample %d: %v in one call, %v in two", i, whole[i], halves[i])
+		}
+		peak = max(peak, whole[i], -whole[i])
+	}
+	if peak < 0.01 || peak > 1 {
+		t.Fatalf("peak %v", peak)
+	}
+}
