@@ -45,6 +45,7 @@ type game struct {
 	sock     *socket // the current socket, nil when none
 	speakers map[uint16]*speaker
 	dropped  int64
+	spoken   int64 // frames of Neuro's voice sent to it
 	warnings int
 	lastSeen time.Time
 }
@@ -285,6 +286,7 @@ func (s *Server) Game(name string) (GameState, bool) {
 
 func (g *game) stateLocked() GameState {
 	gs := GameState{Game: g.name, Connected: g.sock != nil, DroppedFrames: g.dropped, Warnings: g.warnings,
+		SpokenFrames: g.spoken, SpokenSeconds: float64(g.spoken) * FrameDuration.Seconds(),
 		Speakers: make([]SpeakerState, 0, len(g.speakers))}
 	if g.sock != nil {
 		gs.Started = g.sock.started

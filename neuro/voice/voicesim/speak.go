@@ -176,6 +176,12 @@ func (s *Server) speak(ctx context.Context, sock *socket, sp *speech, frames int
 			}
 			return ended(fmt.Errorf("%w: %w", ErrNoSession, err))
 		}
+		s.mu.Lock()
+		if g := s.games[sock.game]; g != nil {
+			g.spoken++
+		}
+		s.changedLocked()
+		s.mu.Unlock()
 	}
 	return sock.send(ctx, voice.CmdSpeaking, voice.SpeakingData{Speaking: false})
 }

@@ -74,6 +74,9 @@ func TestSpeakUntilEndsByItsCue(t *testing.T) {
 			if err := <-spoke; !errors.Is(err, wantErr) {
 				t.Fatalf("SpeakUntil = %v, want %v", err, wantErr)
 			}
+			if st, _ := h.srv.Game("G"); st.SpokenFrames != 5 || st.SpokenSeconds != 0.1 || st.Speaking {
+				t.Fatalf("state %+v, want 5 frames (0.1 s) spoken, silent", st)
+			}
 		})
 	}
 }
