@@ -321,7 +321,7 @@ func TestVoiceRefusedGamePlaysOn(t *testing.T) {
 			}))
 			t.Cleanup(func() { _ = sim.Close(); ts.Close() })
 			g := startVoiceE2EGame(t, "ws://"+ts.Listener.Addr().String(),
-				voice.WithHandshakeTimeout(500*time.Millisecond), voice.WithReconnect(time.Millisecond, time.Millisecond, 5))
+				voice.WithHandshakeTimeout(2*time.Second), voice.WithReconnect(time.Millisecond, time.Millisecond, 5))
 			d := g.expect(t, events.VoiceUnavailable).data.(events.VoiceUnavailableData)
 			if !strings.Contains(d.Reason, tc.reason) {
 				t.Fatalf("voice/unavailable %+v, want a reason with %q", d, tc.reason)
