@@ -18,6 +18,11 @@
 // after 500ms, failures retried without limit, forces queued, no speech.
 // Each behaviour flag given overrides its profile's value.
 //
+// The websocket port also serves the optional voice chat side channel on
+// /game/<name>/voice: games' speakers and their audio show in GET /state
+// (and the dashboard), Neuro's speech goes to the game's voice chat, and
+// -voice=false answers voice/unavailable instead.
+//
 // Connections, findings and advice are logged at the default level,
 // info; -log-level debug adds every message in both directions, one line
 // each, cut to 512 bytes. SIGINT or SIGTERM shuts it down cleanly
@@ -48,5 +53,5 @@
 //	             [-allow-host names] [-allow-origin origins]
 //	             [-http-read-timeout 30s] [-max-actions 1000]
 //	             [-policy random|manual] [-operator-timeout 0]
-//	             [-dashboard-host NAME]... [-log-level info]
+//	             [-dashboard-host NAME]... [-voice=true] [-log-level info]
 package main

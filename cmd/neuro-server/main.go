@@ -50,8 +50,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		maxActions  = fs.Int("max-actions", server.DefaultMaxActions, "most actions one game may have registered")
 		policy      = fs.String("policy", "random", "who answers forces: `random` (like the official mock) or manual (you, in the dashboard)")
 		opTimeout   = fs.Duration("operator-timeout", 0, "how long a force waits for the dashboard's operator before the random policy answers (0: no limit)")
-		dashHosts   hostList
-		logLevel    = zapcore.InfoLevel
+		voiceChat   = fs.Bool("voice", true, "offer voice chat on the websocket port's /game/<name>/voice; -voice=false answers voice/unavailable,\n"+
+			"as a server without voice chat does")
+		dashHosts hostList
+		logLevel  = zapcore.InfoLevel
 	)
 	fs.Var(&dashHosts, "dashboard-host", "a `host` name the dashboard also answers to, besides loopback and -allow-host (repeatable; anyone who reaches it drives the simulator)")
 	fs.Var(&logLevel, "log-level", "log `level`: debug adds every message in both directions, one line each (cut to 512 bytes);\n"+
@@ -86,6 +88,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		server.WithLogger(log),
 		server.WithHTTPReadTimeout(*readTimeout),
 		server.WithMaxActions(*maxActions),
+		server.WithVoice(*voiceChat),
 		server.WithAllowedHosts(splitList(*allowHost)...),
 		server.WithAllowedOrigins(splitList(*allowOrigin)...),
 	)

@@ -206,7 +206,7 @@ func TestRunHelp(t *testing.T) {
 		"-allow-host", "-allow-origin", "-http-read-timeout", "-max-actions", "-profile", "-think-time", "-sticky-retries",
 		"-force-while-pending", "-hold-context", "-speech", "-speech-updates", "-act-every", "-startup-ack", "-reregister",
 		"-no-reregister", "-advice", "-advice-limit", "-log-level",
-		"-policy", "-operator-timeout", "-dashboard-host"} {
+		"-policy", "-operator-timeout", "-dashboard-host", "-voice"} {
 		if !strings.Contains(out.String(), f) {
 			t.Fatalf("usage lacks %s:\n%s", f, out.String())
 		}

@@ -28,7 +28,10 @@
 //	g   one connected Component left idle;
 //	r   the relay (neuro/relay): a round trip through it against the same
 //	    trip direct, its allocations per round trip over in-memory pipes,
-//	    and 100 games through one relay to the simulator (relay*.go).
+//	    and 100 games through one relay to the simulator (relay*.go);
+//	v   the voice path (neuro/voice): a voice.Component sends 20 ms frames
+//	    of 32 speakers over loopback to the simulator, which checks and
+//	    counts them: frames/s, and allocations per frame (voice.go).
 //
 // a, a2, b, b′ and c run interleaved, in blocks that alternate (as do
 // the pipelined a and d), so that bursts of load on a shared machine hit

@@ -28,6 +28,7 @@ type report struct {
 	Scale     []scaleResult `json:"f_scale"`
 	Idle      idleResult    `json:"g_idle"`
 	Relay     relayReport   `json:"r_relay"`
+	Voice     voiceReport   `json:"v_voice"`
 
 	// The figures the targets are about.
 	SDKVsFloorP50              float64 `json:"sdk_vs_floor_p50"`
@@ -122,6 +123,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if r.Relay, err = relayPhases(ctx, cfg); err != nil {
 		return err
 	}
+	if r.Voice, err = voicePhase(ctx, cfg); err != nil {
+		return err
+	}
 	r.Machine.DurationS = time.Since(start).Seconds()
 	r.derive()
 
@@ -131,7 +135,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := writeTable(stdout, r, cfg); err != nil {
 		return err
 	}
-	return writeRelayTable(stdout, r.Relay, cfg)
+	if err := writeRelayTable(stdout, r.Relay, cfg); err != nil {
+		return err
+	}
+	return writeVoiceTable(stdout, r.Voice)
 }
 
 // latencyPhases measures a, a2, b, b′ and c side by side (interleaved),

@@ -20,8 +20,9 @@ import (
 // by its priority: low until she finished, medium halves what is left,
 // high cuts her short (final message cancelled, reason "cut short"),
 // critical interrupts her at once (reason "interrupted"). If she speaks
-// already, her utterance lasts at least d more. It fails the test when
-// the game is not connected.
+// already, her utterance lasts at least d more. When the game has a voice
+// session, she talks in its voice chat too (see WaitVoiceSpeaking). It
+// fails the test when the game is not connected.
 func (s *Server) Speak(d time.Duration) {
 	s.t.Helper()
 	if err := s.sim.Speak(s.ref(), d); err != nil {

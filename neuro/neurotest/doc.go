@@ -40,6 +40,18 @@
 // WaitForAdvice deal with best-practice advice, which RequireNoWarnings
 // does not count.
 //
+// # Voice chat
+//
+// The simulator also serves the voice side channel (package neuro/voice),
+// paired with the game by name. WaitVoice and WaitVoiceSpeakers wait for
+// the game's voice session and its speakers, FeedVoice sends a player's
+// voice-like test audio through a voice client or component,
+// WaitVoiceReceived and RequireVoiceReceived check the seconds of audio
+// the simulator counted per speaker, and WaitVoiceSpeaking follows
+// Neuro's voice: Speak makes her talk in the game's voice chat too.
+// RequireNoVoiceWarnings covers voice-only games, whose voice checks are
+// not findings of any game.
+//
 // # Waiting without races
 //
 // Every WaitFor… helper looks at the simulator's whole event history and

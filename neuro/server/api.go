@@ -164,7 +164,7 @@ func (s *Server) Game(gameRef string) (GameState, error) {
 
 // State returns the snapshot served by GET /state.
 func (s *Server) State() State {
-	return State{Session: s.env.session, Games: s.Games()}
+	return State{Session: s.env.session, Games: s.Games(), Voice: s.VoiceState()}
 }
 
 // Registry returns the actions a game has registered, in registration

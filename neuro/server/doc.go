@@ -65,6 +65,20 @@
 // FinishSpeaking drive her by hand; GameState.Speech and EventSpeech show
 // her speech.
 //
+// # Voice chat
+//
+// The websocket port also serves the optional voice side channel on
+// /game/<name>/voice (package voicesim), paired by name with the game's
+// connection; a voice-only socket is served too. voice/start is answered
+// voice/ready (48000 Hz, mono), or voice/unavailable with WithVoice(false)
+// or SetVoice(false). What the voice checks find becomes a FindingVoice
+// of the connected game of that name (VoiceWarnings lists them all); the
+// audio each speaker sent shows in GameState.Voice and State.Voice (GET
+// /state). While she speaks to a game (above), her voice goes to its
+// voice socket: voice/speaking true, voice-like PCM at real-time pace,
+// voice/speaking false at the end, or voice/cancelled when a critical
+// force (or FinishSpeaking cancelled) interrupts her.
+//
 // # Protocol checks: findings
 //
 // Nothing a game sends ends its connection. Each problem becomes a

@@ -29,6 +29,7 @@ type gameEnv struct {
 	ids      *idSource
 	faults   *faultSource
 	rand     *randSource
+	voice    *voiceSide // Neuro's voice for her speech (voice.go)
 }
 
 // gameSettings are the options a game reads; they never change.

@@ -31,6 +31,9 @@ const (
 	FindingResultTimeout     FindingKind = "result timeout"
 	FindingPolicyFailed      FindingKind = "policy failed"
 	FindingNotReading        FindingKind = "game not reading"
+	// FindingVoice is a failed check of the voice side channel (package
+	// voicesim): its Detail starts with the voicesim.WarningKind.
+	FindingVoice FindingKind = "voice check"
 )
 
 // Finding is one protocol check that failed for one game, or (with Level

@@ -108,7 +108,12 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 			return // the client went away
 		}
 	}
-	_, _ = io.WriteString(w, "\n  ]\n}\n")
+	voice, err := json.MarshalIndent(s.VoiceState(), "  ", "  ")
+	if err != nil {
+		s.log.Error("GET /state: encoding the voice side", zap.Error(err))
+		return
+	}
+	_, _ = fmt.Fprintf(w, "\n  ],\n  \"voice\": %s\n}\n", voice)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

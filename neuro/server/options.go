@@ -98,6 +98,7 @@ type config struct {
 	httpReadTimeout   time.Duration
 	allowedHosts      []string
 	allowedOrigins    []string
+	voice             bool
 }
 
 func defaultConfig() config {
@@ -111,6 +112,7 @@ func defaultConfig() config {
 		eventHistoryBytes: DefaultEventHistoryBytes,
 		maxActions:        DefaultMaxActions,
 		httpReadTimeout:   DefaultHTTPReadTimeout,
+		voice:             true,
 	}
 }
 

@@ -25,6 +25,7 @@ type Server struct {
 	env    *gameEnv // shared with every game
 	events *eventLog
 	guard  *guard
+	voice  *voiceSide // voice chat on /game/<name>/voice (voice.go)
 
 	ctx    context.Context // cancelled by Close and Shutdown
 	cancel context.CancelFunc
@@ -92,6 +93,8 @@ func New(opts ...Option) *Server {
 		done:   make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.voice = newVoiceSide(s)
+	env.voice = s.voice
 	return s
 }
 
@@ -124,6 +127,7 @@ func (s *Server) Close() error {
 	for _, g := range s.gameList() {
 		_ = g.conn.CloseNow()
 	}
+	s.voice.close() // its sockets are among the connections waited for
 	s.conns.Wait()
 	s.serving.Wait()
 	s.finish()
@@ -146,6 +150,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	done := make(chan struct{})
 	go func() {
+		s.voice.close() // voice sockets get a close handshake (1001)
 		s.conns.Wait()
 		s.serving.Wait()
 		close(done)

@@ -45,6 +45,9 @@ func (g *game) snapshot() GameState {
 		last := *g.forces.last
 		st.LastForce = &last
 	}
+	if st.Connected {
+		st.Voice = g.env.voice.voiceOf(g.name)
+	}
 	if !g.disconnectedAt.IsZero() {
 		t := g.disconnectedAt
 		st.DisconnectedAt = &t

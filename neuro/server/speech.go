@@ -74,6 +74,7 @@ func (g *game) speakLocked(cause string, d time.Duration, now time.Time) {
 	g.speech = u
 	g.utterances++
 	g.recordSpeechLocked(SpeechStarted, u, false, "")
+	g.env.voice.speechStarted(g.name) // and she speaks into its voice chat
 	g.wakeBrain()
 }
 
@@ -107,6 +108,7 @@ func (g *game) endSpeechLocked(now time.Time, cancelled bool, reason string) {
 	}
 	g.speech = nil
 	g.lastFinal = now
+	g.env.voice.speechEnded(g.name, reason == ReasonInterrupted || reason == reasonGone)
 	close(u.done)
 	g.recordSpeechLocked(SpeechFinished, u, cancelled, reason)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/neurokit/neurokit/events"
+	"github.com/neurokit/neurokit/neuro/voice/voicesim"
 	"github.com/neurokit/neurokit/neuro/wire"
 )
 
@@ -146,12 +147,18 @@ type GameState struct {
 	Advice  []Finding  `json:"advice"`
 	Results []Result   `json:"results"`
 	Totals  GameTotals `json:"totals"`
+	// Voice is the game's voice chat while it is connected and a voice
+	// socket of its name is on record: per speaker, the audio received.
+	Voice *voicesim.GameState `json:"voice,omitempty"`
 }
 
 // State is the snapshot served by GET /state.
 type State struct {
 	Session events.Session `json:"session"`
 	Games   []GameState    `json:"games"`
+	// Voice is the voice side: whether it is on, and every voice socket's
+	// game (voice-only ones included).
+	Voice voicesim.State `json:"voice"`
 }
 
 // EventKind classifies an Event.

@@ -8,11 +8,14 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/neurokit/neurokit/neuro/voice/voicesim"
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
 
 // Handler returns the websocket endpoint games connect to: it upgrades the
-// request (any path) and runs ServeConn until the connection ends. A
+// request (any path) and runs ServeConn until the connection ends; a path
+// ending in /game/<name>/voice is the voice chat side channel instead
+// (see WithVoice), paired by name with the game's connection. A
 // request that is not a websocket upgrade is served by HTTPHandler, so one
 // port can carry both. Binary frames are accepted (read as text), each
 // with a FindingBinaryFrame.
@@ -36,6 +39,10 @@ func (s *Server) Handler() http.Handler {
 			return
 		}
 		defer s.conns.Done()
+		if _, ok := voicesim.ParsePath(r.URL.EscapedPath()); ok {
+			s.serveVoice(w, r) // the voice side channel (voice.go)
+			return
+		}
 		var binary binaryFrames
 		conn, err := gorilla.Accept(w, r,
 			gorilla.WithLogger(s.cfg.logger),

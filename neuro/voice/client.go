@@ -54,22 +54,55 @@ func New(mainURL, game string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	c := newClient(game, opts)
+	c.url = u
+	c.log = c.log.With(zap.String("url", u))
+	return c, nil
+}
+
+// newClient returns a client without a URL (the Component sets it with
+// retarget before each Serve).
+func newClient(game string, opts []Option) *Client {
 	o := newOptions(opts)
 	if o.dial == nil {
 		o.dial = Dialer(opts...)
 	}
 	return &Client{
-		url:      u,
 		game:     game,
 		o:        o,
-		log:      o.logger.Named("voice").With(zap.String("url", u)),
+		log:      o.logger.Named("voice"),
 		closed:   make(chan struct{}),
 		speakers: make(map[uint16]string),
-	}, nil
+	}
 }
 
 // URL returns the voice socket's URL.
-func (c *Client) URL() string { return c.url }
+func (c *Client) URL() string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.url
+}
+
+// retarget points the client at the voice socket of another main URL,
+// between two Serve calls: the Component follows the main connection's
+// URL. url and log are written only here, under mu and while not serving,
+// so that Serve, which sets serving under mu first, reads them safely.
+func (c *Client) retarget(mainURL string) error {
+	u, err := URL(mainURL, c.game)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.serving {
+		return ErrServing
+	}
+	if u != c.url {
+		c.url = u
+		c.log = c.o.logger.Named("voice").With(zap.String("url", u))
+	}
+	return nil
+}
 
 // SampleRate returns the server's sample rate while a session is ready, 0
 // otherwise.

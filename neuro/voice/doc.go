@@ -19,6 +19,20 @@
 // session on the same socket; Close ends Serve. Serve may be called again
 // after it returned — a reconnect — and registers the same speakers again.
 //
+// # Component
+//
+// A game that uses package manager adds a Component (NewComponent) to its
+// manager next to the Neuro component: it opens voice once the main
+// connection is up (events.Connected), closes it when that drops
+// (events.Disconnected), opens it again on events.Reconnected with the
+// speakers registered again, and raises the voice events (VoiceReady,
+// VoiceUnavailable, VoiceSpeaking, VoiceCancelled, VoiceEnded) on the
+// manager. A server without voice yields one VoiceUnavailable per main
+// connection and no retry; a voice socket that fails while the main
+// connection is up is re-opened with backoff (WithReconnect). Open runs
+// it without a main connection (voice-only). The Component imports
+// package manager and events only: it never sees the Neuro component.
+//
 // # Speakers and upstream audio
 //
 // Register, rename (register again) and Unregister speakers by a uint16 id

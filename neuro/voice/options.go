@@ -43,9 +43,11 @@ type Handlers struct {
 	Ended       func(events.VoiceEndedData)
 }
 
-// Option configures New, Dial, Accept and Wrap. Options that concern only
-// the client (handlers, dialer, buffer) are ignored by Dial, Accept and
-// Wrap; dial-only and accept-only options say so.
+// Option configures New, NewComponent, Dial, Accept and Wrap. Options
+// that concern only the client (handlers, dialer, buffer) are ignored by
+// Dial, Accept and Wrap, those of the Component (WithComponentName,
+// WithReconnect) by everything else; dial-only and accept-only options
+// say so.
 type Option interface {
 	apply(*options)
 }
@@ -71,6 +73,7 @@ type options struct {
 	dial     DialFunc
 	buffer   time.Duration
 	handlers Handlers
+	comp     componentOptions
 }
 
 func newOptions(opts []Option) *options {
@@ -84,6 +87,7 @@ func newOptions(opts []Option) *options {
 		},
 		logger: zap.NewNop(),
 		buffer: DefaultBuffer,
+		comp:   defaultComponentOptions(),
 	}
 	for _, opt := range opts {
 		if opt != nil {

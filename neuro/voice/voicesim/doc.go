@@ -20,15 +20,20 @@
 //
 // # State
 //
-// State returns, per game, the socket's status and, per speaker, the audio
-// received (seconds, frames, last frame time) with JSON tags, for the
-// simulator's GET /state. Records are bounded (games, speakers, warnings).
+// State (and Game, for one game) returns, per game, the socket's status
+// and, per speaker, the audio received (seconds, frames, last frame time)
+// with JSON tags, for the simulator's GET /state. Records are bounded
+// (games, speakers, warnings). Changed hands out a channel closed at the
+// next change, so that tests wait for a state without polling.
 //
 // # Neuro speaks
 //
 // Speak sends voice/speaking true, a generated voice-like signal as 20 ms
 // PCM frames at real-time pace (paced by the Clock, which tests replace),
 // then voice/speaking false; Interrupt cuts it off with voice/cancelled.
+// SpeakUntil does the same for an utterance of unknown length, ended by
+// its Cue (Finish or Interrupt): the simulator's speaking model drives it.
+// Disconnect closes a game's socket, for tests of a game's reconnect.
 //
 // # Goroutines
 //

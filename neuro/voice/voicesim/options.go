@@ -1,6 +1,7 @@
 package voicesim
 
 import (
+	"net/http"
 	"time"
 
 	"go.uber.org/zap"
@@ -74,6 +75,7 @@ type options struct {
 	maxWarnings  int
 	maxGames     int
 	onWarning    func(Warning)
+	checkOrigin  func(*http.Request) bool
 }
 
 func newOptions(opts []Option) *options {
@@ -86,6 +88,7 @@ func newOptions(opts []Option) *options {
 		readLimit:    DefaultReadLimit,
 		maxWarnings:  DefaultMaxWarnings,
 		maxGames:     DefaultMaxGames,
+		checkOrigin:  func(*http.Request) bool { return true },
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -158,4 +161,16 @@ func WithMaxWarnings(n int) Option {
 // to none.
 func WithOnWarning(f func(Warning)) Option {
 	return optionFunc(func(o *options) { o.onWarning = f })
+}
+
+// WithCheckOrigin sets how ServeHTTP judges a request's Origin header
+// (refused: HTTP 403), for a simulator that guards its websocket port
+// against web pages. Defaults to allowing every origin: games are not
+// browsers.
+func WithCheckOrigin(f func(*http.Request) bool) Option {
+	return optionFunc(func(o *options) {
+		if f != nil {
+			o.checkOrigin = f
+		}
+	})
 }

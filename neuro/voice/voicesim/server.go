@@ -2,6 +2,7 @@ package voicesim
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -34,6 +35,8 @@ type Server struct {
 	games    map[string]*game
 	warnings []Warning // ring, oldest first once full
 	wnext    int
+	changed  chan struct{} // closed at the next change, when watched
+	watched  bool          // Changed handed out changed
 }
 
 // game is what the server knows of one game name.
@@ -42,6 +45,7 @@ type game struct {
 	sock     *socket // the current socket, nil when none
 	speakers map[uint16]*speaker
 	dropped  int64
+	spoken   int64 // frames of Neuro's voice sent to it
 	warnings int
 	lastSeen time.Time
 }
@@ -63,6 +67,7 @@ func New(opts ...Option) *Server {
 		closed:  make(chan struct{}),
 		enabled: o.enabled,
 		games:   make(map[string]*game),
+		changed: make(chan struct{}),
 	}
 }
 
@@ -72,7 +77,37 @@ func New(opts ...Option) *Server {
 func (s *Server) SetEnabled(on bool) {
 	s.mu.Lock()
 	s.enabled = on
+	s.changedLocked()
 	s.mu.Unlock()
+}
+
+// Enabled reports whether voice chat is on (see SetEnabled).
+func (s *Server) Enabled() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enabled
+}
+
+// Changed returns a channel that is closed at the next change of what
+// State or Warnings report: a socket opened or closed, a session started
+// or stopped, a speaker registered or unregistered, audio counted or
+// dropped, a warning, Neuro starting or ending an utterance, SetEnabled.
+// Take it, read the state, then wait on it: a change in between closes
+// it. It costs nothing while nobody waits.
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.watched = true
+	return s.changed
+}
+
+// changedLocked wakes the waiters of Changed; s.mu must be held.
+func (s *Server) changedLocked() {
+	if s.watched {
+		close(s.changed)
+		s.changed = make(chan struct{})
+		s.watched = false
+	}
 }
 
 // ServeHTTP serves a voice socket on a path ending in /game/<name>/voice
@@ -80,12 +115,13 @@ func (s *Server) SetEnabled(on bool) {
 // ends. Mount it on the simulator's websocket listener, for example
 // mux.Handle("/game/", srv).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name, ok := gameFromPath(r.URL.EscapedPath())
+	name, ok := ParsePath(r.URL.EscapedPath())
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	conn, err := voice.Accept(w, r, voice.WithReadLimit(s.o.readLimit), voice.WithLogger(s.log))
+	conn, err := voice.Accept(w, r, voice.WithReadLimit(s.o.readLimit), voice.WithLogger(s.log),
+		voice.WithCheckOrigin(s.o.checkOrigin))
 	if err != nil {
 		s.log.Debug("voice upgrade failed", zap.Error(err))
 		return
@@ -93,8 +129,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = s.ServeConn(r.Context(), conn, name)
 }
 
-// gameFromPath extracts <name> from a path ending in /game/<name>/voice.
-func gameFromPath(p string) (string, bool) {
+// ParsePath returns the game name of a voice socket's path, which ends
+// in /game/<name>/voice (a trailing slash is allowed): <name>
+// URL-decoded, and true. It returns false for any other path, and for an
+// empty or undecodable name. p is the escaped path (URL.EscapedPath), so
+// that a name holding "/" stays one segment.
+func ParsePath(p string) (string, bool) {
 	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
 	n := len(segs)
 	if n < 3 || segs[n-1] != "voice" || segs[n-3] != "game" || segs[n-2] == "" {
@@ -129,6 +169,7 @@ func (s *Server) ServeConn(ctx context.Context, conn voice.Conn, gameName string
 	old := g.sock
 	g.sock = sock
 	g.lastSeen = s.o.clock.Now()
+	s.changedLocked()
 	s.mu.Unlock()
 	if old != nil {
 		old.replaceOnce.Do(func() { close(old.replaced) }) // its watcher closes it
@@ -150,6 +191,7 @@ func (s *Server) ServeConn(ctx context.Context, conn voice.Conn, gameName string
 		}
 	}
 	g.lastSeen = s.o.clock.Now()
+	s.changedLocked()
 	s.mu.Unlock()
 	select {
 	case <-s.closed:
@@ -194,6 +236,7 @@ func (s *Server) warn(gameName string, kind WarningKind, detail string) {
 	if g, ok := s.games[gameName]; ok {
 		g.warnings++
 	}
+	s.changedLocked()
 	s.mu.Unlock()
 	s.log.Warn("voice check failed", zap.String("game", gameName), zap.String("kind", string(kind)), zap.String("detail", detail))
 	if s.o.onWarning != nil {
@@ -223,21 +266,55 @@ func (s *Server) State() State {
 	defer s.mu.Unlock()
 	st := State{Enabled: s.enabled, SampleRate: SampleRate, Games: make([]GameState, 0, len(s.games))}
 	for _, g := range s.games {
-		gs := GameState{Game: g.name, Connected: g.sock != nil, DroppedFrames: g.dropped, Warnings: g.warnings,
-			Speakers: make([]SpeakerState, 0, len(g.speakers))}
-		if g.sock != nil {
-			gs.Started = g.sock.started
-			gs.Speaking = g.sock.speech != nil
-		}
-		for id, sp := range g.speakers {
-			gs.Speakers = append(gs.Speakers, SpeakerState{ID: id, Name: sp.name, Registered: sp.registered,
-				Seconds: float64(sp.samples) / SampleRate, Frames: sp.frames, LastFrame: sp.last})
-		}
-		slices.SortFunc(gs.Speakers, func(a, b SpeakerState) int { return int(a.ID) - int(b.ID) })
-		st.Games = append(st.Games, gs)
+		st.Games = append(st.Games, g.stateLocked())
 	}
 	slices.SortFunc(st.Games, func(a, b GameState) int { return strings.Compare(a.Game, b.Game) })
 	return st
+}
+
+// Game returns the snapshot of one game, and false when the server knows
+// no voice socket of that name (none ever came, or it was forgotten).
+func (s *Server) Game(name string) (GameState, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.games[name]
+	if !ok {
+		return GameState{}, false
+	}
+	return g.stateLocked(), true
+}
+
+func (g *game) stateLocked() GameState {
+	gs := GameState{Game: g.name, Connected: g.sock != nil, DroppedFrames: g.dropped, Warnings: g.warnings,
+		SpokenFrames: g.spoken, SpokenSeconds: float64(g.spoken) * FrameDuration.Seconds(),
+		Speakers: make([]SpeakerState, 0, len(g.speakers))}
+	if g.sock != nil {
+		gs.Started = g.sock.started
+		gs.Speaking = g.sock.speech != nil
+	}
+	for id, sp := range g.speakers {
+		gs.Speakers = append(gs.Speakers, SpeakerState{ID: id, Name: sp.name, Registered: sp.registered,
+			Seconds: float64(sp.samples) / SampleRate, Frames: sp.frames, LastFrame: sp.last})
+	}
+	slices.SortFunc(gs.Speakers, func(a, b SpeakerState) int { return int(a.ID) - int(b.ID) })
+	return gs
+}
+
+// Disconnect closes game's voice socket with a close handshake (1001),
+// as a server that goes away does, and keeps serving: games use it in
+// tests of their voice reconnect. It returns ErrNoSocket when the game
+// has none. It waits (a bounded time) for the game's answer.
+func (s *Server) Disconnect(name string) error {
+	s.mu.Lock()
+	var sock *socket
+	if g := s.games[name]; g != nil {
+		sock = g.sock
+	}
+	s.mu.Unlock()
+	if sock == nil {
+		return fmt.Errorf("%w: %q", ErrNoSocket, name)
+	}
+	return sock.conn.Close(transport.CloseGoingAway, "disconnected by the simulator")
 }
 
 // Close ends every voice socket and utterance and waits until every

@@ -219,7 +219,7 @@ func TestStateJSON(t *testing.T) {
 	}
 	want := `{"enabled":true,"sampleRate":48000,"games":[{"game":"My Game","connected":true,"started":true,"speaking":false,` +
 		`"speakers":[{"id":7,"name":"Vedal","registered":true,"seconds":0.12,"frames":2,"lastFrame":"2023-11-14T22:13:20Z"}],` +
-		`"droppedFrames":0,"warnings":1}]}`
+		`"droppedFrames":0,"spokenFrames":0,"spokenSeconds":0,"warnings":1}]}`
 	if string(b) != want {
 		t.Fatalf("state\n%s\nwant\n%s", b, want)
 	}

@@ -148,6 +148,7 @@ func (k *socket) audio(p []byte) {
 			sp.last = now
 		}
 	}
+	s.changedLocked()
 	s.mu.Unlock()
 }
 
@@ -169,6 +170,7 @@ func (k *socket) control(p []byte) bool {
 		k.stopSpeech()
 		s.mu.Lock()
 		k.started = false
+		s.changedLocked()
 		s.mu.Unlock()
 	case voice.CmdRegister:
 		k.register(m)
@@ -186,6 +188,7 @@ func (k *socket) start() bool {
 	enabled, wasStarted := s.enabled, k.started
 	if enabled {
 		k.started, k.everStarted = true, true
+		s.changedLocked()
 	}
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
@@ -253,6 +256,7 @@ func (k *socket) addSpeaker(id uint16, name string) bool {
 	}
 	k.registered[id] = name
 	delete(k.unregistered, id)
+	s.changedLocked()
 	g := s.games[k.game]
 	if g == nil {
 		return true
@@ -311,6 +315,7 @@ func (k *socket) unregister(m voice.Message) {
 					sp.registered = false
 				}
 			}
+			s.changedLocked()
 		}
 		s.mu.Unlock()
 		if !ok {

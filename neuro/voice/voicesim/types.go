@@ -64,7 +64,11 @@ type GameState struct {
 	Speakers []SpeakerState `json:"speakers"`
 	// DroppedFrames counts audio frames dropped by a check.
 	DroppedFrames int64 `json:"droppedFrames"`
-	Warnings      int   `json:"warnings"`
+	// SpokenFrames counts the 20 ms frames of Neuro's voice sent to the
+	// game (Speak, SpeakUntil), SpokenSeconds their length.
+	SpokenFrames  int64   `json:"spokenFrames"`
+	SpokenSeconds float64 `json:"spokenSeconds"`
+	Warnings      int     `json:"warnings"`
 }
 
 // SpeakerState is the audio one speaker sent.
@@ -81,6 +85,7 @@ type SpeakerState struct {
 var (
 	ErrClosed      = errors.New("voicesim: server closed")
 	ErrNoSession   = errors.New("voicesim: game has no started voice session")
+	ErrNoSocket    = errors.New("voicesim: game has no voice socket")
 	ErrSpeaking    = errors.New("voicesim: Neuro is already speaking to this game")
 	ErrNotSpeaking = errors.New("voicesim: Neuro is not speaking to this game")
 	ErrInterrupted = errors.New("voicesim: speech interrupted")
