@@ -22,17 +22,35 @@ const (
 
 // Conn is one websocket connection carrying Neuro API frames.
 //
-// Every frame is one JSON object sent as a text frame. Implementations must
-// allow one goroutine to Read while any number of goroutines Write: writes
-// are serialised by the implementation. Close and CloseNow may be called
-// from any goroutine, any number of times; after either, Read and Write
-// return an error promptly.
+// Every frame is one JSON object sent as a text frame. Any number of
+// goroutines may call Write (writes are serialised by the implementation)
+// and Read (reads are served one at a time, each frame going to one
+// caller). Close and CloseNow may be called from any goroutine, any number
+// of times; after either, Read and Write return an error promptly.
+//
+// An implementation may read its socket only inside Read, on the caller's
+// goroutine (transport/gorilla does, to save a goroutine hand-off per
+// frame): answering the peer's pings, seeing the pongs of a keep-alive,
+// answering the peer's close frame and reading the answer to Close then
+// happen while some goroutine is in Read. Whoever owns a Conn must keep a
+// goroutine reading it for as long as it is open, as the Neuro client does.
 type Conn interface {
 	// Read blocks until the next frame arrives and returns its payload. The
 	// returned slice is owned by the caller. It returns a *CloseError when
-	// the peer closed the connection (or it dropped: code 1006), ErrClosed
-	// when it was closed locally, or ctx.Err() when ctx ended first; ctx
-	// ending does not close the connection.
+	// the peer closed the connection (or it dropped: code 1006), and
+	// ErrClosed when it was closed locally (a Read in progress returns
+	// ErrClosed once Close or CloseNow closed it).
+	//
+	// A read from a websocket cannot be abandoned halfway, so ending ctx
+	// is not a way to stop reading and keep the connection: if ctx ends
+	// while Read waits for the next frame, the connection is closed at
+	// once without a close handshake, as by CloseNow (the peer sees 1006),
+	// and Read returns ctx.Err(); later calls return ErrClosed. If ctx
+	// had ended before Read started to wait for a frame (it was already
+	// done, or ended while Read waited for another Read to finish), Read
+	// returns ctx.Err() and the connection is untouched. To stop reading
+	// and end the connection gracefully, call Close from another
+	// goroutine; the Read in progress then returns ErrClosed.
 	Read(ctx context.Context) ([]byte, error)
 
 	// Write sends frame as one text frame. It is safe to call from many

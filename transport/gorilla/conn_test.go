@@ -312,26 +312,6 @@ func TestPongTimeout(t *testing.T) {
 	}
 }
 
-// TestKeepAlive: a peer that answers pings keeps an idle connection open
-// for several pong timeouts (generous ones: a loaded machine must not see a
-// false dead peer).
-func TestKeepAlive(t *testing.T) {
-	url := acceptServer(t, echo, WithPingInterval(0))
-	c := dialT(t, url, WithPingInterval(20*time.Millisecond), WithPongTimeout(300*time.Millisecond))
-	ctx, cancel := context.WithTimeout(testCtx(t), time.Second)
-	defer cancel()
-	if _, err := c.Read(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("idle Read = %v, want the context's deadline", err)
-	}
-	ctx = testCtx(t)
-	if err := c.Write(ctx, []byte("still here")); err != nil {
-		t.Fatalf("write: %v", err)
-	}
-	if f, err := c.Read(ctx); err != nil || string(f) != "still here" {
-		t.Fatalf("read = %q, %v", f, err)
-	}
-}
-
 // TestHalfOpenClose: a peer that stopped reading and writing cannot make
 // Close hang: it returns after the write timeout with an error.
 func TestHalfOpenClose(t *testing.T) {
@@ -341,48 +321,6 @@ func TestHalfOpenClose(t *testing.T) {
 	go func() { closed <- c.Close(transport.CloseNormal, "bye") }()
 	if err := recv(t, closed); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("Close = %v, want a handshake timeout", err)
-	}
-}
-
-// TestReadContext: a Read whose context ends returns at once and leaves
-// the connection usable, losing no frame.
-func TestReadContext(t *testing.T) {
-	url := acceptServer(t, echo)
-	c := dialT(t, url)
-	tests := []struct {
-		name string
-		ctx  func() (context.Context, context.CancelFunc)
-		want error
-	}{
-		{"cancelled before", func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			cancel()
-			return ctx, cancel
-		}, context.Canceled},
-		{"cancelled while waiting", func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		}, context.Canceled},
-		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		}, context.DeadlineExceeded},
-	}
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := tt.ctx()
-			defer cancel()
-			if _, err := c.Read(ctx); !errors.Is(err, tt.want) {
-				t.Fatalf("Read = %v, want %v", err, tt.want)
-			}
-			msg := fmt.Sprint("after ", i)
-			if err := c.Write(testCtx(t), []byte(msg)); err != nil {
-				t.Fatalf("write: %v", err)
-			}
-			if f, err := c.Read(testCtx(t)); err != nil || string(f) != msg {
-				t.Fatalf("read = %q, %v; want %q", f, err, msg)
-			}
-		})
 	}
 }
 

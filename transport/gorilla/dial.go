@@ -39,8 +39,8 @@ func (e *HandshakeError) Unwrap() error { return websocket.ErrBadHandshake }
 // the connection once Dial returned. A refused handshake returns a
 // *HandshakeError that carries the HTTP status.
 //
-// The connection starts its reader goroutine (and its ping goroutine when
-// keep-alive is on) at once; Close or CloseNow must be called to release it.
+// The connection starts its ping goroutine (when keep-alive is on) at
+// once; Close or CloseNow must be called to release it.
 func Dial(ctx context.Context, url string, opts ...Option) (transport.Conn, error) {
 	return dial(ctx, url, newOptions(opts))
 }

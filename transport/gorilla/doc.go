@@ -15,34 +15,49 @@
 //
 // Any number of goroutines may call Write: writes are serialised by a lock
 // and run on the caller's goroutine, each bounded by the write timeout (5s by
-// default). Reading is done by one goroutine per connection, started by Dial,
-// Accept or Wrap, which hands frames to Read through a short queue. This is what
-// lets Read honour its context without harming the connection: gorilla's
-// read side is corrupt after a read deadline fires, so a cancelled Read
-// cannot be implemented by expiring the socket's deadline. A Read whose
-// context ends returns ctx.Err() at once, loses no frame, and the next Read
-// goes on where it left off. The cost is one goroutine handoff per frame
-// received (see BenchmarkEchoRoundTrip against BenchmarkRawGorillaEcho).
+// default). Any number of goroutines may call Read too: one at a time reads
+// from the socket, on its own goroutine, with gorilla's reader (no
+// goroutine in between: see BenchmarkEchoRoundTrip against
+// BenchmarkRawGorillaEcho); the others wait for it. The connection reads
+// its socket only inside Read, so the caller must keep a goroutine in Read
+// for as long as the connection is open (the Neuro client does): that is
+// where the peer's pings are answered, the keep-alive's pongs seen, and the
+// peer's close frame answered.
+//
+// # Cancelling a Read
+//
+// gorilla's read side is corrupt after a read is interrupted, so a Read
+// cannot give up and leave the connection usable. Like coder/websocket,
+// the transport.Conn contract therefore says: a ctx that ends while Read
+// reads from the socket closes the connection without a handshake (the
+// peer sees 1006), and Read returns ctx.Err() once the connection is
+// released; later calls return transport.ErrClosed. A ctx that ended
+// before Read got to the socket (already ended, or ending while it waited
+// for another Read) only makes that Read return ctx.Err(). To stop reading
+// and close gracefully, call Close: the Read in progress reads the peer's
+// answer, then returns transport.ErrClosed.
 //
 // # Keep-alive
 //
 // A ping is sent every ping interval (10s by default). When nothing arrives
 // from the peer, not even a pong, for the pong timeout (twice the ping
-// interval by default), the peer is declared dead: the connection is
-// released and Read returns a *transport.CloseError with Code 1006 whose
-// Err is os.ErrDeadlineExceeded. The reader goroutine keeps answering and
-// timing pings only while it can hand frames over, so a caller must keep
-// reading (the Neuro client always does); up to 16 frames are queued.
+// interval by default) while a Read is in progress, the peer is declared
+// dead: the connection is released and Read returns a
+// *transport.CloseError with Code 1006 whose Err is
+// os.ErrDeadlineExceeded. Pongs are only read inside Read, so time spent
+// outside Read is not held against the peer: each Read gives it the full
+// pong timeout again.
 //
 // # Closing
 //
 // Close(code, reason) sends a close frame, waits at most the write timeout
-// for the peer's close frame or end of stream, then closes the socket: a
-// vanished peer cannot make it hang. CloseNow closes the socket at once.
-// Both are idempotent, may be called from any goroutine, and return only
-// once the connection's goroutines have ended. Every goroutine the package
-// starts also ends on its own when the peer or the network ends the
-// connection.
+// for the peer's close frame or end of stream (read by the Read in
+// progress, or by Close itself when there is none), then closes the
+// socket: a vanished peer cannot make it hang. CloseNow closes the socket
+// at once. Both are idempotent, may be called from any goroutine, make a
+// Read in progress return transport.ErrClosed, and return only once the
+// connection's ping goroutine has ended. That goroutine also ends on its
+// own when the peer or the network ends the connection.
 //
 // # Errors
 //

@@ -140,11 +140,13 @@ func WithPingInterval(d time.Duration) Option {
 }
 
 // WithPongTimeout sets how long the peer may stay silent (no pong and no
-// other frame) before the connection is declared dead: it is then released
-// and Read returns a *transport.CloseError with Code 1006 whose Err is a
-// timeout (errors.Is(err, os.ErrDeadlineExceeded)). It should exceed the
-// ping interval and only applies while pings are enabled. Zero or less
-// restores the default: twice the ping interval.
+// other frame) while a Read is in progress before the connection is
+// declared dead: it is then released and Read returns a
+// *transport.CloseError with Code 1006 whose Err is a timeout
+// (errors.Is(err, os.ErrDeadlineExceeded)). Each Read gives the peer the
+// whole timeout again. It should exceed the ping interval and only applies
+// while pings are enabled. Zero or less restores the default: twice the
+// ping interval.
 func WithPongTimeout(d time.Duration) Option {
 	return optionFunc(func(o *options) { o.pongTimeout = d })
 }
@@ -162,8 +164,8 @@ func WithWriteTimeout(d time.Duration) Option {
 	})
 }
 
-// WithOnBinaryFrame sets a hook called, on the connection's reader
-// goroutine, each time a binary frame arrives. The Neuro API only uses text
+// WithOnBinaryFrame sets a hook called, on the goroutine in Read, each
+// time a binary frame arrives. The Neuro API only uses text
 // frames: a binary frame is still returned by Read as if it were text, and
 // logged as a protocol warning. The hook must not block; a panic in it is
 // recovered and logged. Defaults to none.

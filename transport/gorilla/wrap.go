@@ -14,9 +14,9 @@ import (
 // gorilla/websocket (its own websocket.Dialer, an Upgrader in its own HTTP
 // server, a connection shared with other code), as a transport.Conn for
 // the Neuro client. It behaves exactly like a connection from Dial or
-// Accept: text frames, reads handed over by a reader goroutine, writes
-// serialised, keep-alive, read limit and close handshake as the package
-// documentation describes.
+// Accept: text frames, reads on the caller's goroutine, writes serialised,
+// keep-alive, read limit and close handshake as the package documentation
+// describes.
 //
 // These options apply: WithReadLimit (1 MiB by default), WithPingInterval
 // and WithPongTimeout (keep-alive on, a ping every 10s, by default; a zero
@@ -25,10 +25,10 @@ import (
 // WithHandshakeTimeout, WithCheckOrigin) are ignored: the handshake is done.
 //
 // Wrap takes ws over. It sets ws's read limit, its ping and pong handlers
-// and, with keep-alive on, its read deadline, and starts the reader
-// goroutine (and the ping goroutine) at once. From then on the caller must
-// not read from, write to, configure or close ws directly: gorilla allows
-// one reader and one writer, and the returned Conn is both. Frames the
+// and, with keep-alive on, its read deadline, and starts the ping goroutine
+// at once. From then on the caller must not read from, write to, configure
+// or close ws directly: gorilla allows one reader and one writer, and the
+// returned Conn is both. Frames the
 // caller read before Wrap are not seen again. Close or CloseNow must be
 // called to release the connection; they close ws.
 //

@@ -1,0 +1,115 @@
+package gorilla
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"go.uber.org/zap"
+
+	"github.com/neurokit/neurokit/transport"
+)
+
+// readFrame reads the next data message whole, running gorilla's
+// control-frame handlers (ping, pong, close) on the way, and returns a copy
+// the caller owns. Holder of rsem only.
+func (c *conn) readFrame() ([]byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	if c.scratch == nil { // allocated on first use: an idle connection does not hold it
+		c.scratch = make([]byte, 0, scratchInitial)
+	}
+	buf := c.scratch[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	frame := make([]byte, len(buf))
+	copy(frame, buf)
+	if cap(buf) <= scratchKeep {
+		c.scratch = buf[:0]
+	} else {
+		c.scratch = make([]byte, 0, scratchInitial)
+	}
+	if typ == websocket.BinaryMessage {
+		c.binaryFrame(len(frame))
+	}
+	return frame, nil
+}
+
+func (c *conn) binaryFrame(size int) {
+	c.log.Warn("protocol: binary frame received; the Neuro API uses text frames only, decoding it as text", zap.Int("bytes", size))
+	if c.onBinary == nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			c.log.Error("binary frame hook panicked", zap.Any("panic", p))
+		}
+	}()
+	c.onBinary()
+}
+
+// readFailed ends the connection after a read error: it records the cause,
+// closes the socket and returns what Read reports. Holder of rsem only.
+func (c *conn) readFailed(err error) error {
+	ce := c.mapReadErr(err)
+	c.fail(ce)
+	if !c.isClosing.Load() {
+		c.log.Debug("connection ended", zap.Int("code", ce.Code), zap.String("reason", ce.Reason), zap.NamedError("cause", ce.Err))
+	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		c.linger()
+	}
+	c.teardown()
+	return c.endErr()
+}
+
+// linger drains the socket for at most the write timeout after gorilla sent
+// its 1009 close frame, until the peer answers or hangs up. Closing a socket
+// with unread data resets the connection, and the peer could lose the close
+// frame that tells it why.
+func (c *conn) linger() {
+	nc := c.ws.NetConn()
+	_ = nc.SetReadDeadline(time.Now().Add(c.writeTimeout))
+	_, _ = io.Copy(io.Discard, nc)
+}
+
+func (c *conn) mapReadErr(err error) *transport.CloseError {
+	var wce *websocket.CloseError
+	var ne net.Error
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
+		return &transport.CloseError{
+			Code: transport.CloseMessageTooBig,
+			Err:  fmt.Errorf("gorilla: frame over the read limit of %d bytes: %w", c.readLimit, err),
+		}
+	case errors.As(err, &wce) && wce.Code == websocket.CloseAbnormalClosure:
+		// gorilla reports end of stream in the middle of a frame this way.
+		return &transport.CloseError{Code: transport.CloseAbnormal, Err: io.ErrUnexpectedEOF}
+	case errors.As(err, &wce):
+		return &transport.CloseError{Code: wce.Code, Reason: wce.Text}
+	case c.keepAlive && errors.As(err, &ne) && ne.Timeout():
+		return &transport.CloseError{
+			Code: transport.CloseAbnormal,
+			Err:  fmt.Errorf("gorilla: no pong or frame from peer within %v: %w", c.pongTimeout, os.ErrDeadlineExceeded),
+		}
+	default:
+		return &transport.CloseError{Code: transport.CloseAbnormal, Err: err}
+	}
+}
