@@ -10,11 +10,16 @@ import (
 // like bytes in a socket buffer). Closing one end lets the other read the
 // frames already queued and then fail with a *CloseError carrying the code
 // and reason given to Close (CloseAbnormal for CloseNow); the end that
-// closed gets ErrClosed.
+// closed gets ErrClosed. Read follows the Conn contract for its ctx: one
+// that ends while Read waits for a frame closes the end as CloseNow does;
+// one that ended before (or while Read waited behind another Read) just
+// makes Read return ctx.Err().
 func Pipe() (Conn, Conn) {
 	s := &pipeState{}
-	for i := range s.notify {
+	for i := range 2 {
 		s.notify[i] = make(chan struct{}, 1)
+		s.rsem[i] = make(chan struct{}, 1)
+		s.done[i] = make(chan struct{})
 	}
 	return &pipeEnd{s: s, side: 0}, &pipeEnd{s: s, side: 1}
 }
@@ -23,6 +28,8 @@ type pipeState struct {
 	mu     sync.Mutex
 	queue  [2][][]byte      // queue[i] holds frames for side i to read
 	notify [2]chan struct{} // notify[i] wakes side i's reader
+	rsem   [2]chan struct{} // rsem[i]: side i's read token (one Read waits for frames at a time)
+	done   [2]chan struct{} // done[i] is closed once side i closed locally
 	closed [2]bool          // side i closed locally
 	peer   [2]*CloseError   // what side i sees once the other side closed
 }
@@ -41,12 +48,27 @@ func (p *pipeEnd) wake(side int) {
 
 func (p *pipeEnd) Read(ctx context.Context) ([]byte, error) {
 	s, i := p.s, p.side
-	for {
+	select {
+	case s.rsem[i] <- struct{}{}:
+	default:
+		select {
+		case s.rsem[i] <- struct{}{}:
+		case <-s.done[i]:
+			return nil, ErrClosed
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	defer func() { <-s.rsem[i] }()
+	for first := true; ; first = false {
 		s.mu.Lock()
 		switch {
 		case s.closed[i]:
 			s.mu.Unlock()
 			return nil, ErrClosed
+		case first && ctx.Err() != nil:
+			s.mu.Unlock()
+			return nil, ctx.Err()
 		case len(s.queue[i]) > 0:
 			f := s.queue[i][0]
 			s.queue[i][0] = nil
@@ -62,6 +84,7 @@ func (p *pipeEnd) Read(ctx context.Context) ([]byte, error) {
 		select {
 		case <-s.notify[i]:
 		case <-ctx.Done():
+			_ = p.CloseNow()
 			return nil, ctx.Err()
 		}
 	}
@@ -104,6 +127,7 @@ func (p *pipeEnd) close(seen *CloseError) error {
 		return nil
 	}
 	s.closed[i] = true
+	close(s.done[i])
 	s.queue[i] = nil
 	if s.peer[1-i] == nil {
 		s.peer[1-i] = seen

@@ -168,33 +168,143 @@ func TestPipeCloseWakesReader(t *testing.T) {
 	}
 }
 
-// TestPipeReadContext: a Read whose context ends returns ctx.Err() and the
-// pipe stays usable.
-func TestPipeReadContext(t *testing.T) {
+// TestPipeReadContextBefore: a Read whose ctx ended before it waited for
+// a frame (already ended, or ending while it waited behind another Read)
+// returns ctx.Err() and the pipe stays usable, queued frame included.
+func TestPipeReadContextBefore(t *testing.T) {
 	a, b := Pipe()
 	defer a.CloseNow()
 	defer b.CloseNow()
-
+	ctx := pipeCtx(t)
+	if err := b.Write(ctx, []byte("queued")); err != nil {
+		t.Fatal(err)
+	}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := a.Read(cancelled); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Read = %v, want context.Canceled", err)
 	}
+	rsem := a.(*pipeEnd).s.rsem[0]
+	rsem <- struct{}{} // stands for a Read in progress on a
 	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := a.Read(short); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Read = %v, want context.DeadlineExceeded", err)
+	_, err := a.Read(short)
+	<-rsem
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Read behind another = %v, want context.DeadlineExceeded", err)
 	}
 	if err := a.Write(cancelled, []byte("x")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Write = %v, want context.Canceled", err)
 	}
-
-	ctx := pipeCtx(t)
-	if err := b.Write(ctx, []byte("after")); err != nil {
-		t.Fatal(err)
-	}
-	if f, err := a.Read(ctx); err != nil || string(f) != "after" {
+	if f, err := a.Read(ctx); err != nil || string(f) != "queued" {
 		t.Fatalf("Read = %q, %v", f, err)
+	}
+}
+
+// waitedCtx reports on waiting when a Read first asks for its Done channel,
+// which Read does only once it waits for a frame.
+type waitedCtx struct {
+	context.Context
+	once    sync.Once
+	waiting chan struct{}
+}
+
+func (c *waitedCtx) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.waiting) })
+	return c.Context.Done()
+}
+
+// TestPipeReadContextWhileWaiting: a ctx that ends while Read waits for a
+// frame closes the end as CloseNow does: Read returns ctx.Err(), the other
+// end sees 1006, later calls get ErrClosed and Close is quiet.
+func TestPipeReadContextWhileWaiting(t *testing.T) {
+	a, b := Pipe()
+	defer a.CloseNow()
+	defer b.CloseNow()
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctx := &waitedCtx{Context: parent, waiting: make(chan struct{})}
+	got := make(chan error, 1)
+	go func() {
+		_, err := a.Read(ctx)
+		got <- err
+	}()
+	select {
+	case <-ctx.waiting:
+	case <-time.After(pipeTimeout):
+		t.Fatal("Read never waited")
+	}
+	cancel()
+	select {
+	case err := <-got:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Read = %v, want context.Canceled", err)
+		}
+	case <-time.After(pipeTimeout):
+		t.Fatal("Read still blocked after its ctx ended")
+	}
+	live := pipeCtx(t)
+	_, err := b.Read(live)
+	wantPeerClose(t, err, CloseAbnormal, "")
+	if _, err := a.Read(live); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Read after = %v, want ErrClosed", err)
+	}
+	if err := a.Write(live, []byte("x")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Write after = %v, want ErrClosed", err)
+	}
+	if err := a.Close(CloseNormal, ""); err != nil {
+		t.Fatalf("Close after = %v", err)
+	}
+}
+
+// TestPipeConcurrentReads: two readers on one end get every frame exactly
+// once between them, and both wake up when the end closes.
+func TestPipeConcurrentReads(t *testing.T) {
+	const n = 500
+	a, b := Pipe()
+	defer b.CloseNow()
+	frames := make(chan string, n)
+	ended := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for {
+				f, err := a.Read(context.Background())
+				if err != nil {
+					ended <- err
+					return
+				}
+				frames <- string(f)
+			}
+		}()
+	}
+	ctx := pipeCtx(t)
+	for i := range n {
+		if err := b.Write(ctx, []byte(fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := make(map[string]bool, n)
+	for range n {
+		select {
+		case f := <-frames:
+			if seen[f] {
+				t.Fatalf("frame %s read twice", f)
+			}
+			seen[f] = true
+		case <-time.After(pipeTimeout):
+			t.Fatalf("%d frames read, want %d", len(seen), n)
+		}
+	}
+	_ = a.CloseNow()
+	for range 2 {
+		select {
+		case err := <-ended:
+			if !errors.Is(err, ErrClosed) {
+				t.Fatalf("reader ended with %v, want ErrClosed", err)
+			}
+		case <-time.After(pipeTimeout):
+			t.Fatal("a reader still blocked after close")
+		}
 	}
 }
 
