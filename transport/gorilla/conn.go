@@ -15,8 +15,9 @@ import (
 )
 
 const (
-	// Read scratch buffer: initial size, and the largest size kept between
-	// frames (a rare large frame must not pin its buffer forever).
+	// Read scratch buffers (scratchPool): initial size, and the largest
+	// size kept for the next frame (a rare large frame must not pin its
+	// buffer forever).
 	scratchInitial = 1 << 10
 	scratchKeep    = 64 << 10
 
@@ -67,7 +68,6 @@ type conn struct {
 	inSocket atomic.Uint64            // generation of the watch of the Read in the socket, 0 or readAborted
 
 	// Owned by the holder of rsem.
-	scratch    []byte
 	lastExtend time.Time
 	watchGen   uint64
 }

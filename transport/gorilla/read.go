@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -13,6 +14,15 @@ import (
 
 	"github.com/neurokit/neurokit/transport"
 )
+
+// scratchPool holds the buffers frames are read into before they are
+// copied out at their exact size, shared by all connections: a connection
+// waiting for a frame holds none, and a rare large frame does not pin its
+// buffer to one connection.
+var scratchPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, scratchInitial)
+	return &b
+}}
 
 // readFrame reads the next data message whole, running gorilla's
 // control-frame handlers (ping, pong, close) on the way, and returns a copy
@@ -22,10 +32,28 @@ func (c *conn) readFrame() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.scratch == nil { // allocated on first use: an idle connection does not hold it
-		c.scratch = make([]byte, 0, scratchInitial)
+	bp := scratchPool.Get().(*[]byte)
+	buf, err := readAll(r, (*bp)[:0])
+	var frame []byte
+	if err == nil {
+		frame = make([]byte, len(buf))
+		copy(frame, buf)
 	}
-	buf := c.scratch[:0]
+	if cap(buf) <= scratchKeep { // buf is not used past this point
+		*bp = buf[:0]
+		scratchPool.Put(bp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if typ == websocket.BinaryMessage {
+		c.binaryFrame(len(frame))
+	}
+	return frame, nil
+}
+
+// readAll appends what r holds to buf, growing it as needed.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -33,23 +61,12 @@ func (c *conn) readFrame() ([]byte, error) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			break
+			return buf, nil
 		}
 		if err != nil {
-			return nil, err
+			return buf, err
 		}
 	}
-	frame := make([]byte, len(buf))
-	copy(frame, buf)
-	if cap(buf) <= scratchKeep {
-		c.scratch = buf[:0]
-	} else {
-		c.scratch = make([]byte, 0, scratchInitial)
-	}
-	if typ == websocket.BinaryMessage {
-		c.binaryFrame(len(frame))
-	}
-	return frame, nil
 }
 
 func (c *conn) binaryFrame(size int) {

@@ -259,12 +259,12 @@ func TestConcurrentReads(t *testing.T) {
 // machine must not see a false dead peer).
 func TestKeepAlive(t *testing.T) {
 	url := acceptServer(t, echo, WithPingInterval(0))
-	c := dialT(t, url, WithPingInterval(20*time.Millisecond), WithPongTimeout(500*time.Millisecond))
+	c := dialT(t, url, WithPingInterval(50*time.Millisecond), WithPongTimeout(800*time.Millisecond))
 	read := readAsync(context.Background(), c)
 	select {
 	case r := <-read:
 		t.Fatalf("idle Read = %q, %v; want it still waiting", r.frame, r.err)
-	case <-time.After(2 * time.Second): // the idle stretch under test, not a synchronisation
+	case <-time.After(3 * time.Second): // the idle stretch under test, not a synchronisation
 	}
 	if err := c.Write(testCtx(t), []byte("still here")); err != nil {
 		t.Fatalf("write: %v", err)
@@ -278,13 +278,13 @@ func TestKeepAlive(t *testing.T) {
 // the peer, whose pongs nobody reads meanwhile: a Read after a long pause
 // gets the frame waiting for it rather than a dead-peer error.
 func TestKeepAliveOutsideRead(t *testing.T) {
-	const pongTimeout = 100 * time.Millisecond
+	const pongTimeout = 300 * time.Millisecond
 	url := acceptServer(t, echo, WithPingInterval(0))
 	c := dialT(t, url, WithPingInterval(20*time.Millisecond), WithPongTimeout(pongTimeout))
 	if err := c.Write(testCtx(t), []byte("later")); err != nil {
 		t.Fatalf("write: %v", err)
 	}
-	<-time.After(5 * pongTimeout) // the pause under test, not a synchronisation
+	<-time.After(4 * pongTimeout) // the pause under test, not a synchronisation
 	if f, err := c.Read(testCtx(t)); err != nil || string(f) != "later" {
 		t.Fatalf("read after a pause = %q, %v", f, err)
 	}
