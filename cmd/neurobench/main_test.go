@@ -42,7 +42,8 @@ func TestRunQuick(t *testing.T) {
 		t.Fatalf("output is not one JSON object: %v\n%s", err, out.String())
 	}
 	for _, key := range []string{
-		"sdk_vs_floor_p50", "validated_vs_floor_p50", "pipelined_vs_floor_throughput",
+		"sdk_vs_floor_p50", "validated_vs_floor_p50", "sdk_vs_floor_p99", "validated_vs_floor_p99",
+		"transport_vs_floor_p99", "pipelined_vs_floor_throughput",
 		"raise_vs_eventbus", "allocs_per_roundtrip", "heap_per_game_bytes", "scale_errors",
 	} {
 		v, ok := got[key].(float64)
@@ -76,7 +77,7 @@ func TestRunQuick(t *testing.T) {
 	}
 	for _, want := range []string{
 		"a   floor", "b   SDK", "c   SDK + schema", "d   SDK", "Raise ÷ EventBus",
-		"f   simulator scale", "g   idle component", "targets (issue 6)", "p50 ÷ a",
+		"f   simulator scale", "g   idle component", "targets (issue 6)", "p50 ÷ a", "p99 ÷ a",
 	} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, table.String())

@@ -45,6 +45,10 @@ func (r *report) derive() {
 	r.ValidatedVsFloorP50 = ratio(r.SDK.Validated.P50Us, a.P50Us)
 	r.SimulatorVsFloorP50 = ratio(r.Simulator.P50Us, a.P50Us)
 	r.TransportVsFloorP50 = ratio(r.Transport.P50Us, a.P50Us)
+	r.SDKVsFloorP99 = ratio(r.SDK.Seq.P99Us, a.P99Us)
+	r.ValidatedVsFloorP99 = ratio(r.SDK.Validated.P99Us, a.P99Us)
+	r.SimulatorVsFloorP99 = ratio(r.Simulator.P99Us, a.P99Us)
+	r.TransportVsFloorP99 = ratio(r.Transport.P99Us, a.P99Us)
 	r.PipelinedVsFloorThroughput = ratio(r.SDK.Pipe.PerSec, a.PerSec)
 	r.PipelinedVsFloorPipelined = ratio(r.SDK.Pipe.PerSec, r.Floor.Pipe.PerSec)
 	r.RaiseVsEventBus = ratio(r.Raise.NsPerOp, r.EventBus.NsPerOp)
@@ -120,17 +124,17 @@ func writeTable(out io.Writer, r *report, cfg config) error {
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	a := r.Floor.Seq
-	fmt.Fprintf(tw, "sequential round trips (%d each, one in flight, %d rounds)\t  p50 µs\t  p99 µs\t  trips/s\t p50 ÷ a\n", cfg.trips, cfg.rounds)
+	fmt.Fprintf(tw, "sequential round trips (%d each, one in flight, %d rounds)\t  p50 µs\t  p99 µs\t  trips/s\t p50 ÷ a\t p99 ÷ a\n", cfg.trips, cfg.rounds)
 	row := func(name string, l latency) {
-		fmt.Fprintf(tw, "%s\t%8.1f\t%8.1f\t%9.0f\t%8.2f\n", name, l.P50Us, l.P99Us, l.PerSec, ratio(l.P50Us, a.P50Us))
+		fmt.Fprintf(tw, "%s\t%8.1f\t%8.1f\t%9.0f\t%8.2f\t%8.2f\n", name, l.P50Us, l.P99Us, l.PerSec, ratio(l.P50Us, a.P50Us), ratio(l.P99Us, a.P99Us))
 	}
 	row("a   floor: raw gorilla both ends", a)
 	row("a2  transport/gorilla both ends, no SDK", r.Transport)
 	row("b   SDK: Component ← lean server", r.SDK.Seq)
 	row("b′  SDK ← simulator (server.Act)", r.Simulator)
 	row("c   SDK + schema validation", r.SDK.Validated)
-	fmt.Fprintf(tw, "    of which the lean server's DecodeGame\t%8.1f\t\t\t\n", r.SDK.DecodeP50Us)
-	fmt.Fprintf(tw, "\t\t\t\t\n")
+	fmt.Fprintf(tw, "    of which the lean server's DecodeGame\t%8.1f\t\t\t\t\n", r.SDK.DecodeP50Us)
+	fmt.Fprintf(tw, "\t\t\t\t\t\n")
 	fmt.Fprintf(tw, "pipelined (%d in flight, %d actions)\t trips/s\t ÷ a seq\t ÷ a pipe\t\n", cfg.depth, cfg.pipelined)
 	fmt.Fprintf(tw, "a   floor\t%8.0f\t%8.2f\t%8.2f\t\n", r.Floor.Pipe.PerSec, ratio(r.Floor.Pipe.PerSec, a.PerSec), 1.0)
 	fmt.Fprintf(tw, "d   SDK\t%8.0f\t%8.2f\t%8.2f\t\n", r.SDK.Pipe.PerSec, r.PipelinedVsFloorThroughput, r.PipelinedVsFloorPipelined)

@@ -35,6 +35,10 @@ type report struct {
 	ValidatedVsFloorP50        float64 `json:"validated_vs_floor_p50"`
 	SimulatorVsFloorP50        float64 `json:"simulator_vs_floor_p50"`
 	TransportVsFloorP50        float64 `json:"transport_vs_floor_p50"`
+	SDKVsFloorP99              float64 `json:"sdk_vs_floor_p99"`
+	ValidatedVsFloorP99        float64 `json:"validated_vs_floor_p99"`
+	SimulatorVsFloorP99        float64 `json:"simulator_vs_floor_p99"`
+	TransportVsFloorP99        float64 `json:"transport_vs_floor_p99"`
 	PipelinedVsFloorThroughput float64 `json:"pipelined_vs_floor_throughput"`
 	PipelinedVsFloorPipelined  float64 `json:"pipelined_vs_floor_pipelined_throughput"`
 	RaiseVsEventBus            float64 `json:"raise_vs_eventbus"`
