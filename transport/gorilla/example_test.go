@@ -120,3 +120,44 @@ func ExampleWrap() {
 	// game got: {"command":"action","data":{"id":"1","name":"jump"}}
 	// Neuro got: {"command":"action/result","game":"Example","data":{"id":"1","success":true}}
 }
+
+// A connection is read by a goroutine that stays in Read; to stop it,
+// close the connection from another goroutine: Close completes the close
+// handshake through the Read in progress, which then returns
+// transport.ErrClosed. (Cancelling the Read's context instead would close
+// the connection without a handshake.)
+func Example_stopReading() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := gorilla.Accept(w, r)
+		if err != nil {
+			return
+		}
+		defer conn.CloseNow()
+		for { // until the game closes
+			if _, err := conn.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+
+	conn, err := gorilla.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"))
+	if err != nil {
+		fmt.Println("dial:", err)
+		return
+	}
+	readerDone := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := conn.Read(context.Background()); err != nil {
+				readerDone <- err
+				return
+			}
+		}
+	}()
+	fmt.Println("close:", conn.Close(transport.CloseNormal, "game over"))
+	fmt.Println("reader:", <-readerDone)
+	// Output:
+	// close: <nil>
+	// reader: transport: connection closed
+}
