@@ -161,16 +161,20 @@ func (r *Relay) serveGame(ctx context.Context, conn transport.Conn, remote strin
 		_ = out.run(r.hardCtx)
 	}()
 
+	// A Read whose ctx ends closes conn without a handshake
+	// (transport.Conn): close it as ended would when ctx ends.
+	stopClosing := context.AfterFunc(ctx, func() { r.closeEnded(conn) })
 	var rerr error
 	for {
 		var frame []byte
-		if frame, rerr = conn.Read(ctx); rerr != nil {
+		if frame, rerr = conn.Read(context.WithoutCancel(ctx)); rerr != nil {
 			break
 		}
 		r.mu.Lock()
 		r.st.gameFrame(g, frame)
 		r.mu.Unlock()
 	}
+	stopClosing()
 	r.mu.Lock()
 	r.st.removeGame(g)
 	r.mu.Unlock()
@@ -191,15 +195,21 @@ func (r *Relay) ended(ctx, closing context.Context, conn transport.Conn, rerr er
 		}
 		return rerr
 	}
+	r.closeEnded(conn)
+	if closing.Err() != nil {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// closeEnded closes conn once its context ended: with a handshake unless
+// the relay is closing hard.
+func (r *Relay) closeEnded(conn transport.Conn) {
 	if r.hardCtx.Err() == nil {
 		_ = conn.Close(transport.CloseGoingAway, "relay shutting down")
 	} else {
 		_ = conn.CloseNow()
 	}
-	if closing.Err() != nil {
-		return ErrClosed
-	}
-	return ctx.Err()
 }
 
 // Handler returns the websocket endpoint games connect to, at any path,

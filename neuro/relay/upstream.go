@@ -110,16 +110,20 @@ func (r *Relay) session(ctx context.Context, conn transport.Conn) error {
 	r.st.upConnected(out)
 	r.mu.Unlock()
 
+	// A Read whose ctx ends closes conn without a handshake
+	// (transport.Conn): close it as ended would when ctx ends.
+	stopClosing := context.AfterFunc(ctx, func() { r.closeEnded(conn) })
 	var rerr error
 	for {
 		var frame []byte
-		if frame, rerr = conn.Read(ctx); rerr != nil {
+		if frame, rerr = conn.Read(context.WithoutCancel(ctx)); rerr != nil {
 			break
 		}
 		r.mu.Lock()
 		r.st.upFrame(frame)
 		r.mu.Unlock()
 	}
+	stopClosing()
 	r.mu.Lock()
 	r.st.upDisconnected()
 	r.mu.Unlock()

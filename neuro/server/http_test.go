@@ -194,13 +194,19 @@ func TestOverRealSockets(t *testing.T) {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	go func() { _ = raw.SetReadDeadline(time.Now().Add(5 * time.Second)); drain(raw) }()
+	gameErr := make(chan error, 1) // the game reads on, so that it answers the close frame
+	go func() {
+		for {
+			if _, err := conn.Read(ctx); err != nil {
+				gameErr <- err
+				return
+			}
+		}
+	}()
 	if err := s.Shutdown(sctx); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	var err2 error
-	for err2 == nil {
-		_, err2 = conn.Read(ctx)
-	}
+	err2 := <-gameErr
 	if code, _, ok := transport.CloseCode(err2); !ok || code != transport.CloseGoingAway {
 		t.Fatalf("game read after Shutdown: %v", err2)
 	}

@@ -78,17 +78,23 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 		g.brainLoop(ctx)
 	}()
 
+	// A Read whose ctx ends closes conn without a handshake
+	// (transport.Conn): read with a ctx that does not end, and close
+	// conn with its handshake when ctx ends; Read then returns ErrClosed.
+	readCtx := context.WithoutCancel(ctx)
+	stopClosing := context.AfterFunc(ctx, func() { s.closeConn(g, true, nil) })
 	var readErr error
 	if s.cfg.behaviour.reregister {
 		readErr = g.send(ctx, wire.ReregisterAll{})
 	}
 	for readErr == nil {
 		var frame []byte
-		frame, readErr = conn.Read(ctx)
+		frame, readErr = conn.Read(readCtx)
 		if readErr == nil {
 			g.handle(frame)
 		}
 	}
+	stopClosing()
 	ended := ctx.Err() != nil
 	cancel()
 	workers.Wait()
