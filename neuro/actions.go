@@ -32,8 +32,9 @@ func Success(message string) Result { return Result{Success: true, Message: mess
 func Failure(message string) Result { return Result{Message: message} }
 
 // ActionFunc handles one validated action (its data matches the schema)
-// and returns its result, which the component sends. It runs on a worker
-// goroutine of the component, concurrently with other actions; ctx is
+// and returns its result, which the component sends. It runs on the
+// goroutine of the component that read the action, concurrently with
+// other actions (another goroutine reads meanwhile); ctx is
 // cancelled when the handler timeout passes (see WithHandlerTimeout) or
 // when Stop gives up waiting. A panic is answered with a failed "internal
 // error" result and logged.

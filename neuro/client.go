@@ -36,7 +36,8 @@ import (
 // (act.Reply), or from the Client when the action is malformed, unknown, a
 // duplicate, invalid, beyond WithMaxActions, or not answered within
 // WithHandlerTimeout. A Client has no goroutine of its own besides the
-// timers of WithHandlerTimeout, which Serve joins before it returns.
+// readers of Serve and the timers of WithHandlerTimeout, which Serve joins
+// before it returns.
 //
 // Every method is safe for concurrent use. Sends are serialised by the
 // Client so that the wire order is the order in which the calls took
@@ -219,46 +220,64 @@ func (c *Client) detach(gen uint64) {
 // frame: actions are validated and passed to the Receiver, reregister_all
 // is answered with the registry, other messages go to the Receiver;
 // malformed frames are logged (and a malformed action whose id is
-// readable is answered with a failed result), and reading goes on. It
-// returns the read error (a *transport.CloseError when the peer closed,
-// transport.ErrClosed after a local close, ctx.Err() when ctx ended) after
-// detaching the connection and joining its timeout callbacks; it does not
-// close it. It returns ErrNotConnected when no connection is attached.
+// readable is answered with a failed result), and reading goes on.
+//
+// Serve reads on goroutines of its own (see Receiver): the goroutine that
+// reads an action hands reading to another and handles the action
+// itself, so a slow ReceiveAction never stops reading. At most
+// WithMaxActions + 1 of them run; Serve returns only once every one of
+// them has returned, every ReceiveAction call included.
+//
+// It returns the read error (a *transport.CloseError when the peer
+// closed, transport.ErrClosed after a local close, ctx.Err() when ctx
+// ended) after detaching the connection and joining its goroutines and
+// timeout callbacks. It does not close the connection, but ctx ending
+// while a frame is awaited closes it without a close handshake, as
+// transport.Conn.Read does: to end gracefully, Close the connection
+// instead, and Serve returns transport.ErrClosed. It returns
+// ErrNotConnected when no connection is attached.
 func (c *Client) Serve(ctx context.Context) error {
+	var wg sync.WaitGroup
+	err := c.serve(ctx, &wg)
+	wg.Wait()
+	return err
+}
+
+// serve is Serve without joining the readers: it returns once reading
+// ended and the connection is detached, while readers still in
+// ReceiveAction finish; wg counts them, and whoever passed it joins it.
+func (c *Client) serve(ctx context.Context, wg *sync.WaitGroup) error {
 	c.mu.Lock()
 	conn, gen, timers := c.conn, c.gen, c.book.timers
 	c.mu.Unlock()
 	if conn == nil {
 		return ErrNotConnected
 	}
-	defer func() {
-		c.detach(gen)
-		timers.Wait() // the timeouts of this connection's actions
-	}()
-	for {
-		frame, err := conn.Read(ctx)
-		if err != nil {
-			return err
-		}
-		c.dispatch(ctx, gen, frame)
-	}
+	r := newReaders(c, conn, gen, ctx, wg)
+	r.start()
+	err := r.wait()
+	c.detach(gen)
+	timers.Wait() // the timeouts of this connection's actions
+	return err
 }
 
-// dispatch handles one frame read on the connection of generation gen.
-func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
+// dispatch handles one frame read by the leader of r. It reports whether
+// the frame was an action the leader kept after handing reading over.
+func (c *Client) dispatch(r *readers, frame []byte) (handedOff bool) {
+	ctx, gen := r.ctx, r.gen
 	m, err := wire.DecodeServer(frame)
 	if err != nil {
 		var de *wire.DecodeError
 		if errors.As(err, &de) && de.Command == wire.CmdAction && de.ID != "" {
 			c.book.refuseMalformed(ctx, gen, de)
-			return
+			return false
 		}
 		c.log.Warn("ignoring a malformed frame", zap.Error(err), zap.ByteString("frame", truncate(frame, 200)))
-		return
+		return false
 	}
 	switch m := m.(type) {
 	case wire.ActionRequest:
-		c.book.receive(ctx, gen, m)
+		return c.book.receive(ctx, gen, m, r.handOff)
 	case wire.ReregisterAll:
 		if err := c.reregisterAll(ctx); err != nil {
 			c.log.Warn("answering actions/reregister_all failed", zap.Error(err))
@@ -269,6 +288,7 @@ func (c *Client) dispatch(ctx context.Context, gen uint64, frame []byte) {
 	default:
 		c.receiveMessage(ctx, m)
 	}
+	return false
 }
 
 // receiveMessage hands m to the Receiver; a panic is logged, not spread.

@@ -79,7 +79,20 @@ func FuzzClientFrames(f *testing.F) {
 			}
 			srv.sendRaw(string(fr))
 		}
+		// Actions are handled concurrently, each on the goroutine that
+		// read it: wait for as many results as there were action frames,
+		// then let a barrier show that no more come.
+		total := 0
+		for _, n := range want {
+			total += n
+		}
 		got := map[string]int{}
+		for seen := 0; seen < total; {
+			if r, ok := srv.next().(ActionResult); ok {
+				got[r.ID]++
+				seen++
+			}
+		}
 		for _, m := range srv.barrier() {
 			if r, ok := m.(ActionResult); ok {
 				got[r.ID]++

@@ -23,10 +23,11 @@ import (
 // it sends startup, then every registered action, then the context
 // buffered while disconnected, and only then raises events.Connected
 // (first connection of the run) or events.Reconnected. It reads in one
-// goroutine per run and runs incoming actions on a pool of worker
-// goroutines (at most WithMaxActions of them), so a slow handler never
-// blocks reading. Stop closes the connection and joins every goroutine
-// the component started.
+// goroutine at a time per connection, and runs each incoming action on
+// the goroutine that read it, which first hands reading to another (at
+// most WithMaxActions + 1 of them), so a slow handler never blocks
+// reading and no goroutine hand-off delays an action. Stop closes the
+// connection and joins every goroutine the component started.
 //
 // Events raised (payloads in package events): the lifecycle events
 // Connected, Reconnected, ConnectFailed, Disconnected,
@@ -38,9 +39,9 @@ import (
 // blocks delays the lifecycle events after it (not actions, not
 // reading), and must not wait for a later lifecycle event. The action
 // events (ActionEvent(name), one per incoming action) are raised
-// concurrently, each on a worker, and the component waits for their
-// handlers (with RaiseAndWait, in a supervised manager too) to make sure
-// every action is answered exactly once.
+// concurrently, each on the goroutine that read it, and the component
+// waits for their handlers (with RaiseAndWait, in a supervised manager
+// too) to make sure every action is answered exactly once.
 //
 // While disconnected (see Client): registering and unregistering update
 // the registry and return nil, context is buffered, and Force, SendResult
@@ -55,7 +56,7 @@ type Component struct {
 	log    *zap.Logger
 
 	// stopCtx is cancelled by Stop: it ends runs, their dials and backoff
-	// waits, and the waiting of idle workers.
+	// waits.
 	stopCtx    context.Context
 	stopCancel context.CancelFunc
 	// hctx is given to handlers and the reader; it is cancelled when Stop
@@ -64,13 +65,13 @@ type Component struct {
 	hcancel context.CancelFunc
 
 	// wg counts every goroutine of the component: runs (Serve's caller
-	// included), the lifecycle queue, workers. Add is called under mu by
+	// included), the lifecycle queue, the readers of its connections
+	// (action handlers run on them). Add is called under mu by
 	// transition (begin), or by a goroutine counted already.
 	wg     sync.WaitGroup
 	joined chan struct{} // closed once wg is done after Stop
 
 	events     lifecycle
-	workers    workers
 	eventNames sync.Map // action name → action event name
 
 	mu sync.Mutex
@@ -104,7 +105,6 @@ func NewComponent(game string, opts ...Option) (*Component, error) {
 		owned:  make(map[string]manager.HandlerID),
 	}
 	c.events.c = c
-	c.workers = workers{c: c, max: int32(o.maxActions), jobs: make(chan job)}
 	cl, err := newClient(game, receiver{c}, o)
 	if err != nil {
 		return nil, err

@@ -54,9 +54,10 @@
 // saying the game is busy.
 //
 // A valid action raises events.ActionEvent(name) ("neuro_<name>") with an
-// events.Action payload on a worker goroutine of the component (a small
-// pool, reused from one action to the next): a slow handler never blocks
-// reading. Every action gets exactly one result; the Client's ledger
+// events.Action payload on the goroutine that read it, once that
+// goroutine handed reading to another (leader/follower: no goroutine
+// hand-off sits between the frame and its handler, and a slow handler
+// never blocks reading). Every action gets exactly one result; the Client's ledger
 // (ledger.go) is the one place that sends results and decides every
 // failed result sent on the game's behalf:
 //

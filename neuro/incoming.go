@@ -3,7 +3,6 @@ package neuro
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"go.uber.org/zap"
 
@@ -19,10 +18,11 @@ import (
 // receiver is the Receiver of a Component's Client.
 type receiver struct{ c *Component }
 
-// ReceiveAction runs act on a worker of the component, never on the
-// reader, so that a slow handler never blocks reading.
+// ReceiveAction runs act's handlers on the goroutine that read it: the
+// Client has handed reading to another goroutine already, so a slow
+// handler never blocks reading.
 func (r receiver) ReceiveAction(ctx context.Context, act events.Action) {
-	r.c.workers.run(ctx, act)
+	r.c.runAction(ctx, act)
 }
 
 // ReceiveMessage turns the other server messages into lifecycle events,
@@ -62,69 +62,6 @@ func (r receiver) ReceiveMessage(ctx context.Context, m wire.Message) {
 func (c *Component) answerShutdown(ctx context.Context) {
 	if err := c.client.SendShutdownReady(ctx); err != nil {
 		c.log.Warn("answering shutdown/ready failed", zap.Error(err))
-	}
-}
-
-// maxIdleWorkers bounds the workers of a component waiting for an action.
-const maxIdleWorkers = 2
-
-// workers run the actions of a Component. A worker that finished waits
-// for the next action (at most maxIdleWorkers wait; the others return),
-// so a round trip reuses a goroutine whose stack has grown instead of
-// starting one. At most max workers exist: the Client keeps at most that
-// many actions waiting for a result, so only handlers that keep running
-// after their action was answered can use them all, and an action that
-// finds none free is answered busy. Waiting workers return when Stop
-// begins. Every worker is counted in the component's WaitGroup.
-type workers struct {
-	c    *Component
-	max  int32
-	jobs chan job // unbuffered: hands an action to a waiting worker
-	live atomic.Int32
-	idle atomic.Int32
-}
-
-// job is one validated action for a worker.
-type job struct {
-	ctx context.Context
-	act events.Action
-}
-
-// run hands act to a waiting worker, or to a new one. It is called by the
-// reader, a goroutine counted in the component's WaitGroup.
-func (w *workers) run(ctx context.Context, act events.Action) {
-	select {
-	case w.jobs <- job{ctx: ctx, act: act}:
-		return
-	default:
-	}
-	if w.live.Add(1) > w.max {
-		w.live.Add(-1)
-		w.c.client.settle(ctx, act, noWorker, nil)
-		return
-	}
-	w.c.wg.Add(1)
-	go w.loop(job{ctx: ctx, act: act})
-}
-
-// loop runs j, then the actions handed to it while it waits, until
-// enough workers wait already or Stop begins.
-func (w *workers) loop(j job) {
-	defer w.c.wg.Done()
-	defer w.live.Add(-1)
-	for {
-		w.c.runAction(j.ctx, j.act)
-		if w.idle.Add(1) > maxIdleWorkers {
-			w.idle.Add(-1)
-			return
-		}
-		select {
-		case j = <-w.jobs:
-			w.idle.Add(-1)
-		case <-w.c.stopCtx.Done():
-			w.idle.Add(-1)
-			return
-		}
 	}
 }
 

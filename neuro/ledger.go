@@ -85,9 +85,14 @@ func (p *pendingAction) base() context.Context {
 	return p.ctx
 }
 
-// receive validates an action read on the connection of generation gen
-// and passes it to the Receiver, or answers it with a failed result.
-func (l *ledger) receive(ctx context.Context, gen uint64, req wire.ActionRequest) {
+// receive admits an action read on the connection of generation gen
+// (registered name, id not pending, room for it), then asks handOff to
+// pass reading to another goroutine, then validates the action and
+// passes it to the Receiver on the caller's goroutine, or answers it with
+// a failed result. It reports whether it called the Receiver, which it
+// does only once handOff said yes: otherwise the caller is still the
+// reader, and the action is answered busy.
+func (l *ledger) receive(ctx context.Context, gen uint64, req wire.ActionRequest, handOff func() bool) (handedOff bool) {
 	c := l.c
 	c.mu.Lock()
 	e, ok := c.reg.get(req.Name)
@@ -99,19 +104,19 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req wire.ActionRequest
 		c.log.Warn("action for an unregistered name; answering a failed result",
 			zap.String("action", req.Name), zap.String("id", req.ID))
 		l.refuse(ctx, gen, req.ID, unknownActionMessage(req.Name, names))
-		return
+		return false
 	case l.pending[req.ID] != nil:
 		c.mu.Unlock()
 		c.log.Warn("duplicate action id; answering a failed result",
 			zap.String("action", req.Name), zap.String("id", req.ID))
 		l.refuse(ctx, gen, req.ID, fmt.Sprintf("action id %q is already being handled; wait for its result", req.ID))
-		return
+		return false
 	case len(l.pending) >= l.max:
 		c.mu.Unlock()
 		c.log.Warn("too many actions waiting for a result; answering a failed result (game busy)",
 			zap.String("action", req.Name), zap.String("id", req.ID), zap.Int("max_actions", l.max))
 		l.refuse(ctx, gen, req.ID, busyMessage(req.Name))
-		return
+		return false
 	}
 	cs := e.schema
 	p := &pendingAction{l: l, id: req.ID, name: req.Name, gen: gen, ctx: ctx}
@@ -122,6 +127,16 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req wire.ActionRequest
 	}
 	c.mu.Unlock()
 
+	if !handOff() {
+		// Every reader is in a handler (they keep running after their
+		// action was answered): this one must go on reading.
+		c.log.Warn("every reader is busy in a handler; answering a failed result (game busy)",
+			zap.String("action", req.Name), zap.String("id", req.ID))
+		if _, err := p.send(ctx, false, busyMessage(req.Name)); err != nil {
+			c.log.Warn("answering a busy action failed", zap.String("id", req.ID), zap.Error(err))
+		}
+		return false
+	}
 	if cs != nil {
 		if err := cs.Check(req.Data, req.HasData); err != nil {
 			msg := err.Error()
@@ -134,11 +149,12 @@ func (l *ledger) receive(ctx context.Context, gen uint64, req wire.ActionRequest
 			if _, rerr := p.send(ctx, false, msg); rerr != nil {
 				c.log.Warn("answering an invalid action failed", zap.String("id", req.ID), zap.Error(rerr))
 			}
-			return
+			return true
 		}
 	}
 	l.arm(p)
 	l.deliver(p, events.NewAction(req.ID, req.Name, req.Data, p))
+	return true
 }
 
 // refuseMalformed answers an action frame the decoder rejected but whose
@@ -349,7 +365,6 @@ const (
 	notHandled    unanswered = iota // nothing handles the action's event
 	handlerFailed                   // a handler returned an error or panicked
 	noReply                         // every handler returned nil without replying
-	noWorker                        // every worker is busy: the handlers cannot run
 	choiceBusy                      // a one-shot group stayed busy until the action's context ended
 	choiceClosed                    // a one-shot group closed before this use could run
 )
@@ -378,10 +393,6 @@ func (c *Client) settle(ctx context.Context, act events.Action, why unanswered, 
 		c.log.Warn("action handlers returned without replying; answering a failed result",
 			zap.String("action", act.Name), zap.String("id", act.ID))
 		msg = fmt.Sprintf("the game did not answer action %q; try again", act.Name)
-	case noWorker:
-		c.log.Warn("every action worker is busy; answering a failed result (game busy)",
-			zap.String("action", act.Name), zap.String("id", act.ID))
-		msg = busyMessage(act.Name)
 	case choiceBusy:
 		msg = "the game is busy with another choice; try again"
 	case choiceClosed:

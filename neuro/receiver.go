@@ -13,11 +13,16 @@ import (
 // Client and whatever runs the game: a Component is a Receiver of its
 // Client like any other.
 //
-// Its methods are called from the goroutine running Client.Serve, one at
-// a time: a method that blocks stops reading, so slow work belongs in
-// another goroutine. A panic in either method is recovered by the Client
-// and logged; a panicking ReceiveAction has its action answered with a
-// failed result.
+// Its methods are called from the goroutines reading the connection
+// (Client.Serve). ReceiveMessage is called by the one goroutine reading at
+// the time, in the order the messages arrived, and a ReceiveMessage that
+// blocks stops reading. ReceiveAction is called on the goroutine that read
+// the action, after it handed reading to another goroutine: calls run
+// concurrently with each other and with ReceiveMessage, and a slow one
+// does not stop reading (at most WithMaxActions run at once; beyond, the
+// Client answers the action busy). A panic in either method is recovered
+// by the Client and logged; a panicking ReceiveAction has its action
+// answered with a failed result.
 type Receiver interface {
 	// ReceiveAction is called for an action that passed validation: its
 	// name is registered, its data matches the action's schema and its id

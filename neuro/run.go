@@ -194,7 +194,7 @@ func (c *Component) serveConn(ctx context.Context, r *runState, conn transport.C
 	}
 	r.served = true
 
-	readErr := c.client.Serve(c.hctx)
+	readErr := c.client.serve(c.hctx, &c.wg) // its readers still in handlers are the component's
 
 	closed := cl.release()
 	_, after, _ := c.transition(step{kind: dropped})
