@@ -43,8 +43,9 @@ func TestRunQuick(t *testing.T) {
 	}
 	for _, key := range []string{
 		"sdk_vs_floor_p50", "validated_vs_floor_p50", "sdk_vs_floor_p99", "validated_vs_floor_p99",
+		"typed_vs_floor_p50", "typed_vs_floor_p99",
 		"transport_vs_floor_p99", "pipelined_vs_floor_throughput",
-		"raise_vs_eventbus", "allocs_per_roundtrip", "heap_per_game_bytes", "scale_errors",
+		"raise_vs_eventbus", "allocs_per_roundtrip", "allocs_per_typed_roundtrip", "heap_per_game_bytes", "scale_errors",
 	} {
 		v, ok := got[key].(float64)
 		if !ok {
@@ -59,8 +60,8 @@ func TestRunQuick(t *testing.T) {
 		t.Errorf("scale_errors = %v, want 0", n)
 	}
 	targets, _ := got["targets"].([]any)
-	if len(targets) != 6 {
-		t.Errorf("%d targets, want 6: %v", len(targets), got["targets"])
+	if len(targets) != 7 {
+		t.Errorf("%d targets, want 7: %v", len(targets), got["targets"])
 	}
 	if fi, err := os.Stat(heap); err != nil || fi.Size() == 0 {
 		t.Errorf("heap profile not written: %v", err)
@@ -76,7 +77,7 @@ func TestRunQuick(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"a   floor", "b   SDK", "c   SDK + schema", "d   SDK", "Raise ÷ EventBus",
+		"a   floor", "b   SDK", "c   SDK + schema", "c2  typed", "d   SDK", "Raise ÷ EventBus", "c2's typed action", "(c2/a)",
 		"f   simulator scale", "g   idle component", "targets (issue 6)", "p50 ÷ a", "p99 ÷ a",
 	} {
 		if !strings.Contains(table.String(), want) {

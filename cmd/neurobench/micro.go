@@ -107,6 +107,31 @@ func benchEventBus(b *testing.B, fail func(error)) {
 // code: frame read → decode → dispatch through the Manager → result
 // encoded → frame written, over memconn.Conn, no schema.
 func benchRoundTripAllocs(b *testing.B, fail func(error)) {
+	benchGameTrip(b, fail, wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: playAction.Name},
+		func(ctx context.Context, c *neuro.Component) error { return c.HandleAction(ctx, playAction, succeed) })
+}
+
+// benchValidatedRoundTripAllocs is benchRoundTripAllocs with c's action
+// and data: the data is checked against placeAction's schema, and the
+// handler ignores it.
+func benchValidatedRoundTripAllocs(b *testing.B, fail func(error)) {
+	benchGameTrip(b, fail, wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a02", Name: placeAction.Name, Data: placeData, HasData: true},
+		func(ctx context.Context, c *neuro.Component) error { return c.HandleAction(ctx, placeAction, succeed) })
+}
+
+// benchTypedRoundTripAllocs is benchRoundTripAllocs with c2's typed
+// action and c's data: checked against the schema of placeMove, decoded
+// into one, and compared by the typed handler.
+func benchTypedRoundTripAllocs(b *testing.B, fail func(error)) {
+	benchGameTrip(b, fail, wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a03", Name: typedActionName, Data: placeData, HasData: true},
+		handleTypedPlace)
+}
+
+// benchGameTrip measures the game's side of one action round trip over
+// memconn.Conn: a Component, in a manager of its own, on which register
+// registers the action, answers req. memconn.Conn.RoundTrip fails when
+// the game answers a failed result.
+func benchGameTrip(b *testing.B, fail func(error), req wire.ActionRequest, register func(context.Context, *neuro.Component) error) {
 	conn := memconn.New()
 	c, err := neuro.NewComponent("Bench Game", neuro.WithDialer(func(context.Context, string) (transport.Conn, error) {
 		return conn, nil
@@ -119,13 +144,13 @@ func benchRoundTripAllocs(b *testing.B, fail func(error)) {
 	}
 	ctx := context.Background()
 	defer func() { _ = stopGame(c) }()
-	if err := c.HandleAction(ctx, playAction, succeed); err != nil {
+	if err := register(ctx, c); err != nil {
 		fail(err)
 	}
 	if err := c.Connect(ctx, "ws://memconn"); err != nil {
 		fail(err)
 	}
-	frame, err := wire.EncodeServer(wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: playAction.Name})
+	frame, err := wire.EncodeServer(req)
 	if err != nil {
 		fail(err)
 	}

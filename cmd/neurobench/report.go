@@ -8,10 +8,12 @@ import (
 	"text/tabwriter"
 )
 
-// Targets of issue 6.
+// Targets of issue 6, and c2's of issue 12: the typed round trip has
+// c's budget.
 const (
 	targetSDK         = 1.3
 	targetValidated   = 1.5
+	targetTyped       = targetValidated
 	targetAllocs      = 25
 	targetRaise       = 0.5
 	targetScaleGames  = 1000
@@ -23,7 +25,8 @@ const (
 	idleCPUBudgetUsPerS = 1000
 )
 
-// target is one target of issue 6 and how this run did.
+// target is one target of issue 6 (or of issue 12, c2's) and how this
+// run did.
 type target struct {
 	Name   string `json:"name"`
 	Want   string `json:"want"`
@@ -43,16 +46,19 @@ func (r *report) derive() {
 	a := r.Floor.Seq
 	r.SDKVsFloorP50 = ratio(r.SDK.Seq.P50Us, a.P50Us)
 	r.ValidatedVsFloorP50 = ratio(r.SDK.Validated.P50Us, a.P50Us)
+	r.TypedVsFloorP50 = ratio(r.SDK.Typed.P50Us, a.P50Us)
 	r.SimulatorVsFloorP50 = ratio(r.Simulator.P50Us, a.P50Us)
 	r.TransportVsFloorP50 = ratio(r.Transport.P50Us, a.P50Us)
 	r.SDKVsFloorP99 = ratio(r.SDK.Seq.P99Us, a.P99Us)
 	r.ValidatedVsFloorP99 = ratio(r.SDK.Validated.P99Us, a.P99Us)
+	r.TypedVsFloorP99 = ratio(r.SDK.Typed.P99Us, a.P99Us)
 	r.SimulatorVsFloorP99 = ratio(r.Simulator.P99Us, a.P99Us)
 	r.TransportVsFloorP99 = ratio(r.Transport.P99Us, a.P99Us)
 	r.PipelinedVsFloorThroughput = ratio(r.SDK.Pipe.PerSec, a.PerSec)
 	r.PipelinedVsFloorPipelined = ratio(r.SDK.Pipe.PerSec, r.Floor.Pipe.PerSec)
 	r.RaiseVsEventBus = ratio(r.Raise.NsPerOp, r.EventBus.NsPerOp)
 	r.AllocsPerRoundtrip = r.GameTrip.AllocsPerOp
+	r.AllocsPerTypedRoundtrip = r.TypedTrip.AllocsPerOp
 	var scaled *scaleResult
 	for i := range r.Scale {
 		s := &r.Scale[i]
@@ -70,6 +76,8 @@ func (r *report) derive() {
 			Got: fmt.Sprintf("%.2f", r.SDKVsFloorP50), Status: status(r.SDKVsFloorP50 <= targetSDK)},
 		{Name: "with schema validation ÷ floor (c/a)", Want: fmt.Sprintf("≤ %.1f", targetValidated),
 			Got: fmt.Sprintf("%.2f", r.ValidatedVsFloorP50), Status: status(r.ValidatedVsFloorP50 <= targetValidated)},
+		{Name: "typed round trip ÷ floor (c2/a), issue 12", Want: fmt.Sprintf("≤ %.1f", targetTyped),
+			Got: fmt.Sprintf("%.2f", r.TypedVsFloorP50), Status: status(r.TypedVsFloorP50 <= targetTyped)},
 		{Name: "game-side allocations per round trip", Want: fmt.Sprintf("≤ %d", targetAllocs),
 			Got: fmt.Sprintf("%d", r.AllocsPerRoundtrip), Status: status(r.AllocsPerRoundtrip <= targetAllocs)},
 		{Name: "Manager.Raise ÷ EventBus", Want: fmt.Sprintf("≤ %.1f", targetRaise),
@@ -133,6 +141,7 @@ func writeTable(out io.Writer, r *report, cfg config) error {
 	row("b   SDK: Component ← lean server", r.SDK.Seq)
 	row("b′  SDK ← simulator (server.Act)", r.Simulator)
 	row("c   SDK + schema validation", r.SDK.Validated)
+	row("c2  typed: validate + decode + handler", r.SDK.Typed)
 	fmt.Fprintf(tw, "    of which the lean server's DecodeGame\t%8.1f\t\t\t\t\n", r.SDK.DecodeP50Us)
 	fmt.Fprintf(tw, "\t\t\t\t\t\n")
 	fmt.Fprintf(tw, "pipelined (%d in flight, %d actions)\t trips/s\t ÷ a seq\t ÷ a pipe\t\n", cfg.depth, cfg.pipelined)
@@ -147,6 +156,8 @@ func writeTable(out io.Writer, r *report, cfg config) error {
 	mrow("EventBus SubscribeAsync+Publish+WaitAsync", r.EventBus)
 	fmt.Fprintf(tw, "    Raise ÷ EventBus\t%8.3f\t\t\t\n", r.RaiseVsEventBus)
 	mrow("game round trip, in-memory Conn, no schema", r.GameTrip)
+	mrow("  the same, c's schema-validated action", r.ValidTrip)
+	mrow("  the same, c2's typed action", r.TypedTrip)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

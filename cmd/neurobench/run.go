@@ -20,11 +20,13 @@ type report struct {
 
 	Floor     floorResult   `json:"a_floor"`
 	Transport latency       `json:"a2_transport"`
-	SDK       sdkResult     `json:"b_c_d_sdk"`
+	SDK       sdkResult     `json:"b_c_d_sdk"` // and c2, "typed"
 	Simulator latency       `json:"b_via_simulator"`
 	Raise     micro         `json:"e_raise"`
 	EventBus  micro         `json:"e_eventbus"`
 	GameTrip  micro         `json:"e_game_roundtrip"`
+	ValidTrip micro         `json:"e_game_roundtrip_validated"` // GameTrip with c's action
+	TypedTrip micro         `json:"e_game_roundtrip_typed"`     // GameTrip with c2's action
 	Scale     []scaleResult `json:"f_scale"`
 	Idle      idleResult    `json:"g_idle"`
 	Relay     relayReport   `json:"r_relay"`
@@ -33,16 +35,19 @@ type report struct {
 	// The figures the targets are about.
 	SDKVsFloorP50              float64 `json:"sdk_vs_floor_p50"`
 	ValidatedVsFloorP50        float64 `json:"validated_vs_floor_p50"`
+	TypedVsFloorP50            float64 `json:"typed_vs_floor_p50"`
 	SimulatorVsFloorP50        float64 `json:"simulator_vs_floor_p50"`
 	TransportVsFloorP50        float64 `json:"transport_vs_floor_p50"`
 	SDKVsFloorP99              float64 `json:"sdk_vs_floor_p99"`
 	ValidatedVsFloorP99        float64 `json:"validated_vs_floor_p99"`
+	TypedVsFloorP99            float64 `json:"typed_vs_floor_p99"`
 	SimulatorVsFloorP99        float64 `json:"simulator_vs_floor_p99"`
 	TransportVsFloorP99        float64 `json:"transport_vs_floor_p99"`
 	PipelinedVsFloorThroughput float64 `json:"pipelined_vs_floor_throughput"`
 	PipelinedVsFloorPipelined  float64 `json:"pipelined_vs_floor_pipelined_throughput"`
 	RaiseVsEventBus            float64 `json:"raise_vs_eventbus"`
 	AllocsPerRoundtrip         int64   `json:"allocs_per_roundtrip"`
+	AllocsPerTypedRoundtrip    int64   `json:"allocs_per_typed_roundtrip"`
 	HeapPerGameBytes           int64   `json:"heap_per_game_bytes"`
 	HeapPerGameAt              int     `json:"heap_per_game_at_games"`
 	ScaleErrors                int64   `json:"scale_errors"`
@@ -112,6 +117,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if r.GameTrip, err = benchmark(benchRoundTripAllocs); err != nil {
 		return fmt.Errorf("game round trip: %w", err)
 	}
+	if r.ValidTrip, err = benchmark(benchValidatedRoundTripAllocs); err != nil {
+		return fmt.Errorf("validated game round trip: %w", err)
+	}
+	if r.TypedTrip, err = benchmark(benchTypedRoundTripAllocs); err != nil {
+		return fmt.Errorf("typed game round trip: %w", err)
+	}
 	most := slices.Max(cfg.games)
 	for _, n := range cfg.games {
 		var snapshot func() error
@@ -145,7 +156,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return writeVoiceTable(stdout, r.Voice)
 }
 
-// latencyPhases measures a, a2, b, b′ and c side by side (interleaved),
+// latencyPhases measures a, a2, b, b′, c and c2 side by side (interleaved),
 // then the pipelined a and d. Every connection is open from the start to
 // the end, and closed before it returns.
 func latencyPhases(ctx context.Context, cfg config, r *report) (err error) {
@@ -177,10 +188,12 @@ func latencyPhases(ctx context.Context, cfg config, r *report) (err error) {
 	b := &seqPhase{name: "b sdk", trip: sdk.trip(ctx, 'b', playAction.Name, "", cfg.warmup)}
 	bSim := &seqPhase{name: "b′ simulator", trip: sim.trip(ctx)}
 	c := &seqPhase{name: "c validated", trip: sdk.trip(ctx, 'c', placeAction.Name, placeData, cfg.warmup)}
-	if err := interleave(ctx, cfg.warmup, cfg.trips, cfg.rounds, a, a2, b, bSim, c); err != nil {
+	c2 := &seqPhase{name: "c2 typed", trip: sdk.trip(ctx, 't', typedActionName, placeData, cfg.warmup)}
+	if err := interleave(ctx, cfg.warmup, cfg.trips, cfg.rounds, a, a2, b, bSim, c, c2); err != nil {
 		return err
 	}
 	r.Floor.Seq, r.Transport, r.SDK.Seq, r.Simulator, r.SDK.Validated = a.result(), a2.result(), b.result(), bSim.result(), c.result()
+	r.SDK.Typed = c2.result()
 	r.SDK.DecodeP50Us = sdk.decodeP50()
 
 	aPipe := &pipePhase{name: "a floor pipelined", run: floor.pipelined(cfg.depth)}

@@ -15,7 +15,7 @@ import (
 	"github.com/neurokit/neurokit/transport/gorilla"
 )
 
-// leanServer is the measurement server of phases a2, b, c and d: a
+// leanServer is the measurement server of phases a2, b, c, c2 and d: a
 // websocket endpoint built from gorilla.Accept (transport/gorilla, as the
 // simulator uses) that hands each connection to the phase, which encodes
 // actions with wire.EncodeServer and decodes answers with
@@ -121,19 +121,21 @@ func (t *transportRig) trip(ctx context.Context) tripFunc {
 	}
 }
 
-// sdkResult is phases b, c and d.
+// sdkResult is phases b, c, c2 and d.
 type sdkResult struct {
 	Seq       latency    `json:"sequential"`
 	Validated latency    `json:"validated"`
+	Typed     latency    `json:"typed"` // c2: validated, decoded into a struct, typed handler
 	Pipe      throughput `json:"pipelined"`
 	// DecodeP50Us is the median time the measurement server spent in
 	// wire.DecodeGame per answer of b: part of b, not of the game.
 	DecodeP50Us float64 `json:"server_decode_p50_us"`
 }
 
-// sdkRig is b, c and d, on one connection: a Component (transport
+// sdkRig is b, c, c2 and d, on one connection: a Component (transport
 // gorilla.Dialer, the default) in a Manager answers the actions the lean
-// server sends. Each round trip is timed from the write of the encoded
+// server sends; c2's typed action is registered on it besides the game's
+// two. Each round trip is timed from the write of the encoded
 // action frame until the answer is decoded and its id matched. The
 // component's goroutines carry the game's pprof label, so a -cpuprofile
 // can be split by side (pprof -tagfocus neurobench_side=game).
@@ -157,14 +159,18 @@ func newSDKRig(ctx context.Context) (_ *sdkRig, err error) {
 			s.close()
 		}
 	}()
-	asSide(ctx, sideGame, func(ctx context.Context) { s.comp, err = startGame(ctx, gameName, s.ls.url) })
+	asSide(ctx, sideGame, func(ctx context.Context) {
+		if s.comp, err = startGame(ctx, gameName, s.ls.url); err == nil {
+			err = handleTypedPlace(ctx, s.comp)
+		}
+	})
 	if err != nil {
 		return s, err
 	}
 	if s.srv, err = s.ls.conns.take(ctx); err != nil {
 		return s, err
 	}
-	return s, awaitRegistered(ctx, s.srv, playAction.Name, placeAction.Name)
+	return s, awaitRegistered(ctx, s.srv, playAction.Name, placeAction.Name, typedActionName)
 }
 
 // close stops the component (with a close handshake, which the server
@@ -179,7 +185,8 @@ func (s *sdkRig) close() {
 	s.ls.close()
 }
 
-// trip returns b's (or, with data, c's) round trip; phase names the ids.
+// trip returns b's (or, with data, c's and c2's) round trip; phase names
+// the ids.
 func (s *sdkRig) trip(ctx context.Context, phase byte, name, data string, warmup int) tripFunc {
 	return func(i int) (time.Duration, error) {
 		id := actionID(phase, i)
