@@ -262,8 +262,8 @@ func (c *Client) serve(ctx context.Context, wg *sync.WaitGroup) error {
 }
 
 // dispatch handles one frame read by the leader of r. It reports whether
-// the frame was an action the leader kept after handing reading over.
-func (c *Client) dispatch(r *readers, frame []byte) (handedOff bool) {
+// the frame was an action the leader kept, once handOff let it.
+func (c *Client) dispatch(r *readers, frame []byte, handOff func() bool) (kept bool) {
 	ctx, gen := r.ctx, r.gen
 	m, err := wire.DecodeServer(frame)
 	if err != nil {
@@ -277,7 +277,7 @@ func (c *Client) dispatch(r *readers, frame []byte) (handedOff bool) {
 	}
 	switch m := m.(type) {
 	case wire.ActionRequest:
-		return c.book.receive(ctx, gen, m, r.handOff)
+		return c.book.receive(ctx, gen, m, handOff)
 	case wire.ReregisterAll:
 		if err := c.reregisterAll(ctx); err != nil {
 			c.log.Warn("answering actions/reregister_all failed", zap.Error(err))

@@ -3,6 +3,7 @@ package neuro
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/neurokit/neurokit/events"
 	"github.com/neurokit/neurokit/manager"
@@ -95,6 +98,44 @@ func TestClientSlowReceiverDoesNotStopReading(t *testing.T) {
 	returned.Wait()
 	if err := <-served; err == nil {
 		t.Fatal("Serve returned nil after the connection ended")
+	}
+}
+
+func TestClientLongActionHandsReadingOver(t *testing.T) {
+	// Once a follower is parked, the leader keeps reading itself after a
+	// quick action and leaves its place to the follower only when an
+	// action runs long (rescueAfter). Repeated, so that both happen.
+	core, logs := observer.New(zap.DebugLevel)
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	_, srv, _ := servedClient(t, ReceiverFuncs{
+		Action: func(ctx context.Context, act events.Action) {
+			if act.Name == "play" {
+				entered <- struct{}{}
+				<-release
+			}
+			_ = act.Reply(ctx, true, act.Name)
+		},
+	}, WithLogger(zap.New(core)))
+	expect[wire.RegisterActions](srv)
+	for i := range 20 {
+		srv.action(fmt.Sprintf("quick-%d", i), "pass", "")
+		if r := srv.result(fmt.Sprintf("quick-%d", i)); !r.Success {
+			t.Fatalf("quick %d: %+v", i, r)
+		}
+		srv.action(fmt.Sprintf("slow-%d", i), "play", `{"cell":5}`)
+		<-entered
+		srv.action(fmt.Sprintf("during-%d", i), "pass", "") // read while play runs
+		if r := srv.result(fmt.Sprintf("during-%d", i)); !r.Success {
+			t.Fatalf("during %d: %+v", i, r)
+		}
+		release <- struct{}{}
+		if r := srv.result(fmt.Sprintf("slow-%d", i)); !r.Success {
+			t.Fatalf("slow %d: %+v", i, r)
+		}
+	}
+	if logs.FilterMessage("an action runs long; another goroutine reads meanwhile").Len() == 0 {
+		t.Fatal("no parked follower ever took over reading from a long action")
 	}
 }
 
