@@ -81,8 +81,14 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 	// A Read whose ctx ends closes conn without a handshake
 	// (transport.Conn): read with a ctx that does not end, and close
 	// conn with its handshake when ctx ends; Read then returns ErrClosed.
+	// That close runs on a goroutine of its own, joined below.
 	readCtx := context.WithoutCancel(ctx)
-	stopClosing := context.AfterFunc(ctx, func() { s.closeConn(g, true, nil) })
+	var closing sync.WaitGroup
+	closing.Add(1)
+	stopClosing := context.AfterFunc(ctx, func() {
+		defer closing.Done()
+		s.closeConn(g, true, nil)
+	})
 	var readErr error
 	if s.cfg.behaviour.reregister {
 		readErr = g.send(ctx, wire.ReregisterAll{})
@@ -94,7 +100,10 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 			g.handle(frame)
 		}
 	}
-	stopClosing()
+	if stopClosing() {
+		closing.Done() // it never ran
+	}
+	closing.Wait()
 	ended := ctx.Err() != nil
 	cancel()
 	workers.Wait()
