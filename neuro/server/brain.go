@@ -9,72 +9,99 @@ import (
 	"github.com/neurokit/neurokit/neuro/wire"
 )
 
-// The brain is a game's third goroutine (after the writer and the force
-// loop), owned and joined by ServeConn: it does what happens on time
-// rather than in answer to a frame. It ends her utterances and sends their
-// updates (speech.go), expires unanswered actions while context is held
-// (so that it is delivered on time), and acts on her own (WithActEvery).
-// Everything else wakes it through wakeBrain when what it waits for
-// changes.
+// The brain is the game's goroutine for what happens on time rather than
+// in answer to a frame, started on its crew (owned and joined by
+// ServeConn) when there is something to wait for: it ends her utterances
+// and sends their updates (speech.go), expires unanswered actions while
+// context is held (so that it is delivered on time), and acts on her own
+// (WithActEvery). Everything else wakes it through wakeBrain when what
+// it waits for changes; it returns once nothing is due any more, and the
+// next wakeBrain starts it again.
 
-// brainLoop runs until ctx ends.
+// brainLoop runs until nothing is due or ctx ends.
 func (g *game) brainLoop(ctx context.Context) {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
 	for {
-		next, act := g.brainTick(time.Now())
+		next, act, idle := g.brainTick(time.Now())
+		if idle {
+			return
+		}
 		if act {
 			g.actUnprompted(ctx)
 			continue
 		}
-		var due <-chan time.Time
-		if !next.IsZero() {
+		if timer == nil {
+			timer = time.NewTimer(time.Until(next))
+		} else {
 			timer.Reset(time.Until(next))
-			due = timer.C
 		}
 		select {
-		case <-due:
+		case <-timer.C:
 		case <-g.brainWake:
 		case <-ctx.Done():
+			g.mu.Lock()
+			g.thinking = false
+			g.mu.Unlock()
 			return
 		}
 		timer.Stop()
 	}
 }
 
+// wakeBrain has the brain look at what is due: it starts the brain, or
+// wakes it when it runs. g.mu is held.
 func (g *game) wakeBrain() {
-	select {
-	case g.brainWake <- struct{}{}:
-	default:
+	if g.thinking {
+		select {
+		case g.brainWake <- struct{}{}:
+		default:
+		}
+		return
+	}
+	if g.brainWake == nil {
+		g.brainWake = make(chan struct{}, 1) // set before the brain starts, never changed
+	}
+	if g.crew.start(g.brainLoop) {
+		g.thinking = true
 	}
 }
 
 // brainTick does what is due at now and returns when the next thing is
-// due (zero: nothing until woken), and whether she acts now.
-func (g *game) brainTick(now time.Time) (next time.Time, act bool) {
+// due, and whether she acts now. When nothing is due until woken it
+// reports idle, and the brain is taken as gone (under the same lock that
+// wakeBrain takes, so that no wake is lost).
+func (g *game) brainTick(now time.Time) (next time.Time, act, idle bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.live.Load() {
-		return time.Time{}, false
-	}
-	next = g.speechTickLocked(now)
-	if len(g.held) > 0 {
-		g.sweepLocked(now)
-		for _, p := range g.pending {
-			next = earliest(next, p.Deadline)
+	if g.live.Load() {
+		next = g.speechTickLocked(now)
+		if len(g.held) > 0 {
+			g.sweepLocked(now)
+			for _, p := range g.pending {
+				next = earliest(next, p.Deadline)
+			}
+		}
+		if every := g.env.settings.actEvery; every > 0 && g.startedUp {
+			if g.nextAct.IsZero() {
+				g.nextAct = now.Add(g.env.rand.jitter(every))
+			}
+			if !now.Before(g.nextAct) {
+				g.nextAct = now.Add(g.env.rand.jitter(every))
+				act = g.registry.len() > 0 && len(g.queue) == 0 && len(g.pending) == 0
+			}
+			next = earliest(next, g.nextAct)
 		}
 	}
-	if every := g.env.settings.actEvery; every > 0 && g.startedUp {
-		if g.nextAct.IsZero() {
-			g.nextAct = now.Add(g.env.rand.jitter(every))
-		}
-		if !now.Before(g.nextAct) {
-			g.nextAct = now.Add(g.env.rand.jitter(every))
-			act = g.registry.len() > 0 && len(g.queue) == 0 && len(g.pending) == 0
-		}
-		next = earliest(next, g.nextAct)
+	if next.IsZero() && !act {
+		g.thinking = false
+		return next, false, true
 	}
-	return next, act
+	return next, act, false
 }
 
 // actUnprompted sends one registered action at random, with data valid

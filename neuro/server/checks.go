@@ -118,7 +118,7 @@ func (g *game) forceLocked(m wire.ForceActions, now time.Time) {
 		g.findLocked(FindingForceWhilePending, fmt.Sprintf("a force (%q) is still pending; this one is queued behind %d", g.queue[0].msg.Query, len(g.queue)))
 	}
 	g.queue = append(g.queue, f)
-	g.signal()
+	g.startForcesLocked()
 }
 
 func (g *game) resultLocked(m wire.ActionResult, now time.Time) {

@@ -149,19 +149,24 @@
 //     forces.go (the force loop), speech.go (the speaking model),
 //     brain.go (what happens on time), contextflow.go (held context),
 //     pending.go (pending actions and their results), history.go (bounded
-//     logs, result history), snapshot.go, outbox.go (sending), codec.go
+//     logs, result history), snapshot.go, outbox.go (sending), crew.go
+//     (a game's goroutines, started on demand), codec.go
 //     (the only calls into package wire's codec and checks and package
 //     schema), env.go (what a game gets from its server), options.go,
 //     behaviour.go and profile.go (options), serve.go (a connection's
 //     lifetime), api.go and api_neuro.go (the Go API), http.go, guard.go,
 //     websocket.go, listen.go, eventlog.go, generate*.go, policy.go,
 //     fault.go.
-//   - Goroutines: ServeConn reads on its caller's goroutine and owns three
-//     more per game, the force loop, the brain (speech updates and ends,
-//     her own actions, expiry while context is held) and the writer, which
-//     it joins before returning. Timers are plain time.Timers inside those
-//     goroutines or inside the caller of Act/AwaitResult; nothing runs
-//     detached.
+//   - Goroutines: ServeConn reads on its caller's goroutine (Handler's
+//     is one of the server's own, so that net/http lets go of the request
+//     once it is upgraded) and owns up to three more per game, each
+//     running only while it has work (crew.go): the writer while frames
+//     are queued, the force loop while forces are, the brain (speech
+//     updates and ends, her own actions, expiry while context is held)
+//     while something is due. It joins them before returning; an idle
+//     game has no goroutine but its reader. Timers are plain time.Timers
+//     inside those goroutines or inside the caller of Act/AwaitResult;
+//     nothing runs detached.
 //   - Her speech changes under the game's lock only, and its frames are
 //     queued there too, so that they go out in the order of the changes
 //     and before the action of a force that waited for her.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strconv"
 	"testing"
 )
@@ -10,7 +11,7 @@ import (
 func BenchmarkFindGameByID(b *testing.B) {
 	s := New()
 	for i := range 1000 {
-		s.games = append(s.games, newGame(s.env, "#"+strconv.Itoa(i+1), nil))
+		s.games = append(s.games, newGame(context.Background(), s.env, "#"+strconv.Itoa(i+1), nil))
 	}
 	b.ReportAllocs()
 	for b.Loop() {

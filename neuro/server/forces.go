@@ -28,27 +28,28 @@ type forceTally struct {
 	gaveUp, replaced, ok int
 }
 
-// forceLoop serves the game's forces one at a time until ctx ends.
+// startForcesLocked starts the force loop unless it runs; g.mu is held.
+// Whoever queues a force calls it.
+func (g *game) startForcesLocked() {
+	if !g.forcing && len(g.queue) > 0 && g.crew.start(g.forceLoop) {
+		g.forcing = true
+	}
+}
+
+// forceLoop serves the game's forces one at a time, and returns when
+// none is left or ctx (the connection's) ended. It runs only while
+// forces are queued (startForcesLocked).
 func (g *game) forceLoop(ctx context.Context) {
 	for {
 		g.mu.Lock()
-		var f *force
-		if len(g.queue) > 0 {
-			f = g.queue[0]
-		}
-		g.mu.Unlock()
-		if f == nil {
-			select {
-			case <-g.wake:
-				continue
-			case <-ctx.Done():
-				return
-			}
-		}
-		g.serveForce(ctx, f)
-		if ctx.Err() != nil {
+		if len(g.queue) == 0 || ctx.Err() != nil {
+			g.forcing = false
+			g.mu.Unlock()
 			return
 		}
+		f := g.queue[0]
+		g.mu.Unlock()
+		g.serveForce(ctx, f)
 	}
 }
 
@@ -172,8 +173,8 @@ func (g *game) forceRequest(f *force, attempt int, sticky string) (ForceRequest,
 }
 
 // finishForce ends f with outcome (unless it ended already: replaced,
-// given up by hand or dropped by a startup) and lets the next force be
-// served.
+// given up by hand or dropped by a startup); the force loop, its caller,
+// goes on to the next force.
 func (g *game) finishForce(f *force, outcome ForceOutcome) {
 	g.mu.Lock()
 	g.popForceLocked(f)
@@ -183,7 +184,6 @@ func (g *game) finishForce(f *force, outcome ForceOutcome) {
 		g.env.log.Debug("force done", zap.String("game", g.label()), zap.String("query", f.msg.Query),
 			zap.String("outcome", string(outcome)), zap.Int("attempts", f.attempts))
 	}
-	g.signal()
 }
 
 // endForceLocked records how f ended, once; it reports whether it did.
@@ -240,6 +240,5 @@ func (g *game) giveUpLocked() bool {
 	f := g.queue[0]
 	g.popForceLocked(f)
 	g.cancelLocked(f, ForceGaveUp)
-	g.signal()
-	return true
+	return true // the force loop, which served f, goes on to the next
 }

@@ -82,7 +82,7 @@ func FuzzGameFrames(f *testing.F) {
 		if g.registry.len() > fuzzMaxActions || g.registry.bytes > maxRegistryBytes ||
 			len(g.queue) > maxQueuedForces ||
 			g.logs.context.bytes > maxContextBytes || g.logs.findings.bytes > maxFindingBytes ||
-			g.logs.results.bytes > maxResultBytes || len(g.logs.findings.entries) > maxLogEntries {
+			g.logs.results.bytes > maxResultBytes || g.logs.findings.len() > maxLogEntries {
 			t.Errorf("over a limit: %d actions, %d forces, logs %d/%d/%d bytes", g.registry.len(), len(g.queue),
 				g.logs.context.bytes, g.logs.findings.bytes, g.logs.results.bytes)
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -19,14 +20,13 @@ import (
 // the frames it sends (handle), by its force loop and by the Go API, all
 // under mu.
 type game struct {
-	env       *gameEnv
-	id        string
-	conn      transport.Conn
-	live      atomic.Bool
-	gone      chan struct{} // closed when the connection ended
-	wake      chan struct{} // wakes the force loop (capacity 1)
-	brainWake chan struct{} // wakes the brain (capacity 1)
-	out       outbox
+	env  *gameEnv
+	id   string
+	conn transport.Conn
+	live atomic.Bool
+	gone chan struct{} // closed when the connection ended
+	crew crew          // the goroutines that run while there is work (crew.go)
+	out  outbox
 
 	// closeSent is the close code and reason Disconnect sent, for the log.
 	closeSent atomic.Pointer[closeNote]
@@ -45,13 +45,16 @@ type game struct {
 	expired        map[string]bool
 	expiredOrder   []string
 	queue          []*force
+	forcing        bool // the force loop runs (forces.go)
 	forces         forceTally
 	held           []ContextEntry // context held while a result is pending
 	heldBytes      int
 	speech         *utterance // what she is saying; nil when silent
 	utterances     int
 	lastFinal      time.Time
-	nextAct        time.Time // her next action of her own (WithActEvery)
+	nextAct        time.Time     // her next action of her own (WithActEvery)
+	thinking       bool          // the brain runs (brain.go)
+	brainWake      chan struct{} // wakes the brain (capacity 1); made when it first starts
 	advice         adviser
 	// While a frame is handled, inFrame is set and frameKinds counts the
 	// findings of each kind it caused (see findLocked).
@@ -65,19 +68,18 @@ type closeNote struct {
 	reason string
 }
 
-func newGame(env *gameEnv, id string, conn transport.Conn) *game {
+// newGame returns the game of a connection; ctx is the connection's,
+// under which the game's goroutines run.
+func newGame(ctx context.Context, env *gameEnv, id string, conn transport.Conn) *game {
 	g := &game{
 		env:         env,
 		id:          id,
 		conn:        conn,
 		gone:        make(chan struct{}),
-		wake:        make(chan struct{}, 1),
-		brainWake:   make(chan struct{}, 1),
-		out:         newOutbox(),
+		crew:        crew{ctx: ctx},
 		connectedAt: time.Now(),
 		logs:        newGameLogs(),
 		pending:     map[string]*pending{},
-		expired:     map[string]bool{},
 		advice:      newAdviser(env.settings.advice, env.settings.adviceLimits),
 	}
 	g.live.Store(true)
@@ -97,13 +99,6 @@ func (g *game) label() string {
 		return n + " (" + g.id + ")"
 	}
 	return g.id
-}
-
-func (g *game) signal() {
-	select {
-	case g.wake <- struct{}{}:
-	default:
-	}
 }
 
 // findLocked records a finding or, for the Advice… kinds, an advice;

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -10,12 +11,17 @@ import (
 // the compact form of its result history.
 
 // boundedLog keeps the latest entries, at most limit of them and at most
-// maxBytes of their text (the latest entry always kept). Appending is
-// amortised O(1): dropped entries are sliced off the front, and append
-// moves the rest to a fresh array when it grows.
+// maxBytes of their text (the latest entry always kept), in a ring: once
+// it holds its limit, adding an entry overwrites the oldest and
+// allocates nothing. Until then a full ring is replaced by one a quarter
+// bigger than what it holds (not twice as big: a game keeps hundreds of
+// results, and the slack of a doubled array would cost more than they
+// do). An entry's cost is worked out again when it is dropped, so cost
+// must depend on the entry alone.
 type boundedLog[T any] struct {
-	entries  []T
-	costs    []int
+	ring     []T // len(ring) slots; the entries from head on, wrapping around
+	head     int
+	n        int // entries held
 	bytes    int
 	total    int // entries ever added
 	limit    int
@@ -27,42 +33,64 @@ func newBoundedLog[T any](limit, maxBytes int, cost func(T) int) boundedLog[T] {
 	return boundedLog[T]{limit: limit, maxBytes: maxBytes, cost: cost}
 }
 
+// len is the number of entries held.
+func (l *boundedLog[T]) len() int { return l.n }
+
+// slot is the place of the i-th entry, oldest first.
+func (l *boundedLog[T]) slot(i int) *T { return &l.ring[(l.head+i)%len(l.ring)] }
+
+// at returns the i-th entry, oldest first.
+func (l *boundedLog[T]) at(i int) T { return *l.slot(i) }
+
 func (l *boundedLog[T]) add(v T) {
-	c := l.cost(v)
-	l.entries = append(l.entries, v)
-	l.costs = append(l.costs, c)
-	l.bytes += c
-	l.total++
-	drop := 0
-	for drop < len(l.entries)-1 && (len(l.entries)-drop > l.limit || l.bytes > l.maxBytes) {
-		l.bytes -= l.costs[drop]
-		drop++
+	if l.n == len(l.ring) {
+		// At most limit+1 entries are ever held (the new one before the
+		// oldest is dropped); Grow rounds up to the allocation's size.
+		ring := slices.Grow([]T(nil), min(l.n+l.n/4+8, l.limit+1))
+		ring = ring[:cap(ring)]
+		l.copyTo(ring)
+		l.ring, l.head = ring, 0
 	}
-	if drop > 0 {
-		clear(l.entries[:drop]) // let the dropped text be collected
-		l.entries = l.entries[drop:]
-		l.costs = l.costs[drop:]
+	*l.slot(l.n) = v
+	l.n++
+	l.bytes += l.cost(v)
+	l.total++
+	for l.n > 1 && (l.n > l.limit || l.bytes > l.maxBytes) {
+		oldest := l.slot(0)
+		l.bytes -= l.cost(*oldest)
+		var zero T
+		*oldest = zero // let the dropped text be collected
+		l.head = (l.head + 1) % len(l.ring)
+		l.n--
 	}
 }
 
 // list returns a copy of the entries, oldest first (never nil).
 func (l *boundedLog[T]) list() []T {
-	return append(make([]T, 0, len(l.entries)), l.entries...)
+	out := make([]T, l.n)
+	l.copyTo(out)
+	return out
+}
+
+// copyTo copies the entries, oldest first, to dst, which has room.
+func (l *boundedLog[T]) copyTo(dst []T) {
+	if l.n == 0 {
+		return
+	}
+	k := copy(dst[:l.n], l.ring[l.head:])
+	copy(dst[k:l.n], l.ring)
 }
 
 // shrink keeps the last n entries, each passed through cut, and lowers
 // the limits to what it kept.
 func (l *boundedLog[T]) shrink(n int, cut func(T) T) {
-	old := l.entries[max(len(l.entries)-n, 0):]
-	l.entries = make([]T, len(old))
-	l.costs = make([]int, len(old))
-	l.bytes = 0
-	for i, v := range old {
-		l.entries[i] = cut(v)
-		l.costs[i] = l.cost(l.entries[i])
-		l.bytes += l.costs[i]
+	kept := l.list()[max(l.n-n, 0):]
+	l.ring, l.head, l.n, l.bytes = make([]T, len(kept)), 0, len(kept), 0
+	for i, v := range kept {
+		l.ring[i] = cut(v)
+		l.bytes += l.cost(l.ring[i])
 	}
-	l.limit, l.maxBytes = n, l.bytes
+	l.limit, l.maxBytes = len(kept), l.bytes
 }
 
 // clip returns s when it has at most n bytes; otherwise its first n bytes

@@ -32,8 +32,35 @@ func TestBoundedLogByCount(t *testing.T) {
 	if len(s) != maxLogEntries || s[0] != 10 || s[len(s)-1] != maxLogEntries+9 || l.total != maxLogEntries+10 {
 		t.Fatalf("len %d first %d last %d total %d", len(s), s[0], s[len(s)-1], l.total)
 	}
-	if cap(l.entries) > 3*maxLogEntries {
-		t.Fatalf("capacity %d for %d entries", cap(l.entries), maxLogEntries)
+	if len(l.ring) > 3*maxLogEntries {
+		t.Fatalf("capacity %d for %d entries", len(l.ring), maxLogEntries)
+	}
+}
+
+// TestBoundedLogSlack: a growing log's ring is at most about a quarter
+// bigger than what it holds (a doubled one would be up to twice as big),
+// and a full one does not move: adding overwrites the oldest entry.
+func TestBoundedLogSlack(t *testing.T) {
+	l := newBoundedLog(maxLogEntries, 1<<30, func(resultRec) int { return 1 })
+	var full []resultRec
+	for i := range 3 * maxLogEntries {
+		l.add(resultRec{attempt: int32(i)})
+		if n := l.len(); len(l.ring) > n+n/2+16 {
+			t.Fatalf("after %d entries: room for %d, holding %d", i+1, len(l.ring), n)
+		}
+		switch {
+		case i+1 == maxLogEntries+1:
+			full = l.ring
+		case i+1 > maxLogEntries+1 && &l.ring[0] != &full[0]:
+			t.Fatalf("after %d entries the full ring was replaced", i+1)
+		}
+	}
+	got := l.list()
+	if len(got) != maxLogEntries || got[0].attempt != 2*maxLogEntries || got[len(got)-1].attempt != 3*maxLogEntries-1 {
+		t.Fatalf("%d entries from %d to %d", len(got), got[0].attempt, got[len(got)-1].attempt)
+	}
+	if r := l.at(l.len() - 1); r.attempt != 3*maxLogEntries-1 {
+		t.Fatalf("latest entry %d", r.attempt)
 	}
 }
 
@@ -42,12 +69,12 @@ func TestBoundedLogByBytes(t *testing.T) {
 	for range 50 {
 		l.add(strings.Repeat("x", 30))
 	}
-	if len(l.entries) != 3 || l.bytes != 90 {
-		t.Fatalf("%d entries, %d bytes; want 3 entries of 30 bytes", len(l.entries), l.bytes)
+	if l.len() != 3 || l.bytes != 90 {
+		t.Fatalf("%d entries, %d bytes; want 3 entries of 30 bytes", l.len(), l.bytes)
 	}
 	l.add(strings.Repeat("y", 500)) // bigger than the limit: kept alone
-	if len(l.entries) != 1 || l.entries[0][0] != 'y' {
-		t.Fatalf("entries %q", l.entries)
+	if got := l.list(); len(got) != 1 || got[0][0] != 'y' {
+		t.Fatalf("entries %q", got)
 	}
 	l.shrink(1, func(s string) string { return clip(s, 10) })
 	if got := l.list(); len(got) != 1 || got[0] != "yyyyyyyyyy… (500 bytes)" {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -199,7 +200,7 @@ func BenchmarkRegister(b *testing.B) {
 			env := s.env
 			b.ReportAllocs()
 			for b.Loop() {
-				g := newGame(env, "#1", nil)
+				g := newGame(context.Background(), env, "#1", nil)
 				g.handle(frame)
 				if g.registry.len() != n {
 					b.Fatalf("%d registered", g.registry.len())

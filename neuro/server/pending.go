@@ -64,6 +64,9 @@ func (g *game) resolveLocked(p *pending, r Result) {
 		r.At = time.Now()
 	}
 	if r.TimedOut {
+		if g.expired == nil {
+			g.expired = map[string]bool{} // most games never see a timeout
+		}
 		g.expired[p.ID] = true
 		g.expiredOrder = append(g.expiredOrder, p.ID)
 		if len(g.expiredOrder) > maxExpiredIDs {

@@ -14,8 +14,8 @@ import (
 // ServeConn runs one game connection until it ends: it sends
 // actions/reregister_all (unless disabled), then reads and answers the
 // game's messages, serving its forces and writing to it on goroutines of
-// its own that it joins before returning. Bad input never ends the
-// connection.
+// its own, started while there is work for them, that it joins before
+// returning. Bad input never ends the connection.
 //
 // It returns nil when the game closed the connection normally, ctx.Err()
 // when ctx ended, ErrServerClosed when the server was closed, and the read
@@ -41,6 +41,8 @@ func (s *Server) enter() bool {
 // serveConn is ServeConn; attach, when set, is called with the game as
 // soon as it exists, before its first frame is read.
 func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func(*game)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -49,11 +51,9 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 	}
 	s.conns.Add(1)
 	defer s.conns.Done()
-	g := s.addGameLocked(conn)
+	g := s.addGameLocked(ctx, conn)
 	s.mu.Unlock()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	stop := context.AfterFunc(s.ctx, cancel)
 	defer stop()
 
@@ -63,26 +63,17 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 		attach(g)
 	}
 
-	var workers sync.WaitGroup
-	workers.Add(3)
-	go func() {
-		defer workers.Done()
-		g.writeLoop(ctx)
-	}()
-	go func() {
-		defer workers.Done()
-		g.forceLoop(ctx)
-	}()
-	go func() {
-		defer workers.Done()
-		g.brainLoop(ctx)
-	}()
-
 	// A Read whose ctx ends closes conn without a handshake
 	// (transport.Conn): read with a ctx that does not end, and close
 	// conn with its handshake when ctx ends; Read then returns ErrClosed.
+	// That close runs on a goroutine of its own, joined below.
 	readCtx := context.WithoutCancel(ctx)
-	stopClosing := context.AfterFunc(ctx, func() { s.closeConn(g, true, nil) })
+	var closing sync.WaitGroup
+	closing.Add(1)
+	stopClosing := context.AfterFunc(ctx, func() {
+		defer closing.Done()
+		s.closeConn(g, true, nil)
+	})
 	var readErr error
 	if s.cfg.behaviour.reregister {
 		readErr = g.send(ctx, wire.ReregisterAll{})
@@ -94,10 +85,14 @@ func (s *Server) serveConn(ctx context.Context, conn transport.Conn, attach func
 			g.handle(frame)
 		}
 	}
-	stopClosing()
+	if stopClosing() {
+		closing.Done() // it never ran
+	}
+	closing.Wait()
 	ended := ctx.Err() != nil
 	cancel()
-	workers.Wait()
+	g.out.close()
+	g.crew.stop()
 	sent := s.closeConn(g, ended, readErr)
 	g.disconnect()
 

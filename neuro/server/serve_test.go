@@ -19,7 +19,7 @@ import (
 // is attached, before any frame is handled, and none is lost.
 func TestBinaryFramesBeforeAttach(t *testing.T) {
 	s := newTestServer(t)
-	g := newGame(s.env, "#9", nil)
+	g := newGame(context.Background(), s.env, "#9", nil)
 	var b binaryFrames
 	b.seen()
 	b.seen()

@@ -198,9 +198,9 @@ func (s *Server) gameList() []*game {
 
 // addGameLocked registers a new connection and drops the oldest
 // disconnected games beyond the limit.
-func (s *Server) addGameLocked(conn transport.Conn) *game {
+func (s *Server) addGameLocked(ctx context.Context, conn transport.Conn) *game {
 	s.gameCount++
-	g := newGame(s.env, fmt.Sprintf("#%d", s.gameCount), conn)
+	g := newGame(ctx, s.env, fmt.Sprintf("#%d", s.gameCount), conn)
 	s.games = append(s.games, g)
 	gone := 0
 	for _, g := range s.games {

@@ -83,7 +83,10 @@ func TestBroadcastDoesNotWaitForSlowGame(t *testing.T) {
 	}
 	waitFinding(t, s, FindingNotReading)
 	g, _ := s.findGame("Stuck")
-	if q, b := len(g.out.frames), g.out.bytes.Load(); q > maxOutboxFrames || b > maxOutboxBytes {
+	g.out.mu.Lock()
+	q, b := g.out.lenLocked(), g.out.bytes
+	g.out.mu.Unlock()
+	if q > maxOutboxFrames || b > maxOutboxBytes {
 		t.Fatalf("the stuck game's queue holds %d frames, %d bytes", q, b)
 	}
 }

@@ -65,9 +65,9 @@ func (g *game) snapshot() GameState {
 
 // resultsLocked returns g's result history, oldest first (never nil).
 func (g *game) resultsLocked() []Result {
-	out := make([]Result, len(g.logs.results.entries))
-	for i, rec := range g.logs.results.entries {
-		out[i] = rec.expand(g.id, g.name)
+	out := make([]Result, g.logs.results.len())
+	for i := range out {
+		out[i] = g.logs.results.at(i).expand(g.id, g.name)
 	}
 	return out
 }
@@ -75,10 +75,10 @@ func (g *game) resultsLocked() []Result {
 // findResultLocked returns the latest result of the action id in g's
 // history.
 func (g *game) findResultLocked(id string) (Result, bool) {
-	recs := g.logs.results.entries
-	for i := len(recs) - 1; i >= 0; i-- {
-		if recs[i].id == id {
-			return recs[i].expand(g.id, g.name), true
+	recs := &g.logs.results
+	for i := recs.len() - 1; i >= 0; i-- {
+		if rec := recs.slot(i); rec.id == id {
+			return rec.expand(g.id, g.name), true
 		}
 	}
 	return Result{}, false

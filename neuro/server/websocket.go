@@ -13,12 +13,15 @@ import (
 )
 
 // Handler returns the websocket endpoint games connect to: it upgrades the
-// request (any path) and runs ServeConn until the connection ends; a path
-// ending in /game/<name>/voice is the voice chat side channel instead
-// (see WithVoice), paired by name with the game's connection. A
-// request that is not a websocket upgrade is served by HTTPHandler, so one
-// port can carry both. Binary frames are accepted (read as text), each
-// with a FindingBinaryFrame.
+// request (any path) and hands the connection to a goroutine of the
+// server's that runs ServeConn until the connection ends (Close and
+// Shutdown wait for it), so that the HTTP server's own state for the
+// request is let go as soon as the upgrade is done; a path ending in
+// /game/<name>/voice is the voice chat side channel instead (see
+// WithVoice), paired by name with the game's connection. A request that
+// is not a websocket upgrade is served by HTTPHandler, so one port can
+// carry both. Binary frames are accepted (read as text), each with a
+// FindingBinaryFrame.
 //
 // An upgrade is refused with 403 when its Host name is not allowed (see
 // WithAllowedHosts) or its Origin is (see WithAllowedOrigins).
@@ -33,17 +36,23 @@ func (s *Server) Handler() http.Handler {
 			return
 		}
 		// Count the handler itself, so that Close and Shutdown also wait
-		// for a connection accepted just before they started.
+		// for a connection accepted just before they started; the count
+		// passes to the connection's goroutine.
 		if !s.enter() {
 			http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 			return
 		}
-		defer s.conns.Done()
+		handedOff := false
+		defer func() {
+			if !handedOff {
+				s.conns.Done()
+			}
+		}()
 		if _, ok := voicesim.ParsePath(r.URL.EscapedPath()); ok {
 			s.serveVoice(w, r) // the voice side channel (voice.go)
 			return
 		}
-		var binary binaryFrames
+		binary := &binaryFrames{}
 		conn, err := gorilla.Accept(w, r,
 			gorilla.WithLogger(s.cfg.logger),
 			gorilla.WithOnBinaryFrame(binary.seen),
@@ -54,11 +63,17 @@ func (s *Server) Handler() http.Handler {
 				zap.String("origin", r.Header.Get("Origin")), zap.Error(err))
 			return
 		}
-		// The connection outlives the request; Close and Shutdown end it.
-		ctx := context.WithoutCancel(r.Context())
-		if err := s.serveConn(ctx, conn, binary.attach); err != nil && err != ErrServerClosed {
-			s.log.Debug("connection ended", zap.String("remote", r.RemoteAddr), zap.Error(err))
-		}
+		// The connection outlives the request: it runs on a goroutine
+		// that the count taken above accounts for, and that Close and
+		// Shutdown end. Nothing of r is kept but its context's values.
+		ctx, remote := context.WithoutCancel(r.Context()), r.RemoteAddr
+		handedOff = true
+		go func() {
+			defer s.conns.Done()
+			if err := s.serveConn(ctx, conn, binary.attach); err != nil && err != ErrServerClosed {
+				s.log.Debug("connection ended", zap.String("remote", remote), zap.Error(err))
+			}
+		}()
 	})
 }
 
