@@ -60,8 +60,8 @@ func TestRunQuick(t *testing.T) {
 		t.Errorf("scale_errors = %v, want 0", n)
 	}
 	targets, _ := got["targets"].([]any)
-	if len(targets) != 7 {
-		t.Errorf("%d targets, want 7: %v", len(targets), got["targets"])
+	if len(targets) != 11 {
+		t.Errorf("%d targets, want 11: %v", len(targets), got["targets"])
 	}
 	if fi, err := os.Stat(heap); err != nil || fi.Size() == 0 {
 		t.Errorf("heap profile not written: %v", err)
@@ -78,7 +78,7 @@ func TestRunQuick(t *testing.T) {
 	}
 	for _, want := range []string{
 		"a   floor", "b   SDK", "c   SDK + schema", "c2  typed", "d   SDK", "Raise ÷ EventBus", "c2's typed action", "(c2/a)",
-		"f   simulator scale", "g   idle component", "targets (issue 6)", "p50 ÷ a", "p99 ÷ a",
+		"f   simulator scale", "g   idle component", "targets (issues 6, 12, 17)", "p50 ÷ a", "p99 ÷ a",
 	} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, table.String())

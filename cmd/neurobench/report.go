@@ -8,9 +8,14 @@ import (
 	"text/tabwriter"
 )
 
-// Targets of issue 6, and c2's of issue 12: the typed round trip has
-// c's budget.
+// Targets of issue 6, c2's of issue 12 (the typed round trip has c's
+// budget), and issue 17's: the tails and the pipelined throughput close
+// to the floor's on every CPU, and no more allocations than today.
 const (
+	targetP99Ratio       = 2.0 // b and c p99 ÷ a p99
+	targetPipelined      = 0.8 // d ÷ a, both pipelined
+	targetAllocsNoRegret = 7   // game-side allocations per round trip
+
 	targetSDK         = 1.3
 	targetValidated   = 1.5
 	targetTyped       = targetValidated
@@ -25,8 +30,7 @@ const (
 	idleCPUBudgetUsPerS = 1000
 )
 
-// target is one target of issue 6 (or of issue 12, c2's) and how this
-// run did.
+// target is one target (of issue 6, 12 or 17) and how this run did.
 type target struct {
 	Name   string `json:"name"`
 	Want   string `json:"want"`
@@ -80,6 +84,14 @@ func (r *report) derive() {
 			Got: fmt.Sprintf("%.2f", r.TypedVsFloorP50), Status: status(r.TypedVsFloorP50 <= targetTyped)},
 		{Name: "game-side allocations per round trip", Want: fmt.Sprintf("≤ %d", targetAllocs),
 			Got: fmt.Sprintf("%d", r.AllocsPerRoundtrip), Status: status(r.AllocsPerRoundtrip <= targetAllocs)},
+		{Name: "SDK round trip p99 ÷ floor p99 (b/a), issue 17", Want: fmt.Sprintf("≤ %.1f", targetP99Ratio),
+			Got: fmt.Sprintf("%.2f", r.SDKVsFloorP99), Status: status(r.SDKVsFloorP99 <= targetP99Ratio)},
+		{Name: "validated p99 ÷ floor p99 (c/a), issue 17", Want: fmt.Sprintf("≤ %.1f", targetP99Ratio),
+			Got: fmt.Sprintf("%.2f", r.ValidatedVsFloorP99), Status: status(r.ValidatedVsFloorP99 <= targetP99Ratio)},
+		{Name: "pipelined SDK ÷ pipelined floor (d/a), issue 17", Want: fmt.Sprintf("≥ %.1f", targetPipelined),
+			Got: fmt.Sprintf("%.2f", r.PipelinedVsFloorPipelined), Status: status(r.PipelinedVsFloorPipelined >= targetPipelined)},
+		{Name: "game-side allocations, issue 17 (no regression)", Want: fmt.Sprintf("≤ %d", targetAllocsNoRegret),
+			Got: fmt.Sprintf("%d", r.AllocsPerRoundtrip), Status: status(r.AllocsPerRoundtrip <= targetAllocsNoRegret)},
 		{Name: "Manager.Raise ÷ EventBus", Want: fmt.Sprintf("≤ %.1f", targetRaise),
 			Got: fmt.Sprintf("%.3f", r.RaiseVsEventBus), Status: status(r.RaiseVsEventBus <= targetRaise)},
 		r.scaleTarget(scaled),
@@ -186,7 +198,7 @@ func writeTable(out io.Writer, r *report, cfg config) error {
 		g.FromGame.Ping, g.FromGame.Pong, g.FromGame.Data, g.FromGame.Close, g.ToGame.Ping, g.ToGame.Pong, g.ToGame.Data, g.ToGame.Close, g.ExpectedPingsPerSide)
 	fmt.Fprintf(&b, "    goroutines created in the process during the window: %d\n", g.GoroutinesCreated)
 
-	b.WriteString("\ntargets (issue 6)\n")
+	b.WriteString("\ntargets (issues 6, 12, 17)\n")
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, t := range r.Targets {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Name, t.Want, t.Got, t.Status)
