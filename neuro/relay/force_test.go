@@ -176,7 +176,7 @@ func TestQuietForceGivenUp(t *testing.T) {
 // recorder is a sink that keeps what it is given.
 type recorder struct{ frames [][]byte }
 
-func (r *recorder) push(f []byte) { r.frames = append(r.frames, f) }
+func (r *recorder) push(f []byte, _ *direct) { r.frames = append(r.frames, f) }
 
 // TestQuietDeadline drives the state with a fake clock: the deadline
 // moves with every sign of life, and stops while an action is pending.
