@@ -332,3 +332,64 @@ func TestGameNotReadingDoesNotStallOthers(t *testing.T) {
 		t.Fatal("A's ServeConn returned nil after its write failed")
 	}
 }
+
+// TestDirectWritesUnderContention: producers take turns under one mutex
+// (as the relay's readers do), each pushing numbered frames to three
+// outboxes with its own batch or none (as the force timer does), and
+// flushing after releasing the mutex. Every connection gets every frame
+// pushed to it exactly once, in the order of the pushes.
+func TestDirectWritesUnderContention(t *testing.T) {
+	const producers, rounds, outboxes = 4, 300, 3
+	conns := make([]*recordingConn, outboxes)
+	boxes := make([]*outbox, outboxes)
+	runs := make([]<-chan error, outboxes)
+	for i := range boxes {
+		conns[i] = &recordingConn{}
+		boxes[i] = newOutbox(conns[i], producers*rounds*outboxes)
+		runs[i] = runOutbox(t, boxes[i])
+	}
+	var mu sync.Mutex
+	var seq int
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := &direct{ctx: context.Background()}
+			for r := range rounds {
+				mu.Lock()
+				batch := d
+				if (p+r)%3 == 0 {
+					batch = nil
+				}
+				for k := range 1 + r%3 { // one frame or several per decision
+					o := (p + r + k) % outboxes
+					seq++
+					boxes[o].push(fmt.Appendf(nil, "%d", seq), batch)
+				}
+				mu.Unlock()
+				d.flush()
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i, o := range boxes {
+		o.stop()
+		if err := <-runs[i]; err != nil {
+			t.Fatal(err)
+		}
+		last := 0
+		for _, w := range conns[i].written() {
+			var n int
+			if _, err := fmt.Sscan(w, &n); err != nil || n <= last {
+				t.Fatalf("connection %d: frame %q after %d", i, w, last)
+			}
+			last = n
+			total++
+		}
+	}
+	if total != seq {
+		t.Fatalf("%d frames written, %d pushed", total, seq)
+	}
+}
