@@ -205,15 +205,8 @@ func TestDirectBudget(t *testing.T) {
 	s.upConnected(up)
 	d := &direct{}
 	s.direct = d
-	frame := func(m message) []byte {
-		f, err := encodeGame("G", m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	s.gameFrame(g, frame(startupMsg{}))
-	s.gameFrame(g, frame(registerMsg{Actions: []wireAction{{Name: "go"}}}))
+	s.gameFrame(g, mustGame(t, startupMsg{}))
+	s.gameFrame(g, mustGame(t, registerMsg{Actions: []wireAction{{Name: "go"}}}))
 	data := `"` + strings.Repeat("x", 1000) + `"`
 	var ids []string
 	for i := 0; len(ids) < 2 || gs.direct[len(gs.direct)-1]; i++ {
@@ -237,13 +230,13 @@ func TestDirectBudget(t *testing.T) {
 	}
 	// Answering the first action proves only the frames up to it were
 	// read: still past the budget.
-	s.gameFrame(g, frame(resultMsg{ID: ids[0], Success: true}))
+	s.gameFrame(g, mustGame(t, resultMsg{ID: ids[0], Success: true}))
 	s.upFrame(mustServer(t, actionMsg{ID: "next", Name: "g__go"}))
 	if gs.direct[len(gs.direct)-1] {
 		t.Fatal("offered after an answer to the first action only")
 	}
 	// Answering the last one proves all but "next" was read.
-	s.gameFrame(g, frame(resultMsg{ID: ids[len(ids)-1], Success: true}))
+	s.gameFrame(g, mustGame(t, resultMsg{ID: ids[len(ids)-1], Success: true}))
 	s.upFrame(mustServer(t, actionMsg{ID: "again", Name: "g__go"}))
 	if !gs.direct[len(gs.direct)-1] {
 		t.Fatal("not offered once the game answered its latest actions")
@@ -251,15 +244,6 @@ func TestDirectBudget(t *testing.T) {
 	if slices.Contains(up.direct[1:], false) { // upConnected ran without a batch
 		t.Fatalf("upstream frames not offered: %v", up.direct)
 	}
-}
-
-func mustServer(t *testing.T, m message) []byte {
-	t.Helper()
-	f, err := encodeServer(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
 }
 
 // stuckConn is a game's connection whose peer never reads: its writes
