@@ -5,9 +5,9 @@ import (
 )
 
 // This file is the relay's only contact with the protocol package: the
-// message types it reads and writes, under local names, and the four
-// codec functions. Moving to another codec package changes this file
-// alone.
+// message types it reads and writes, under local names, the four codec
+// functions and the upstream encoder. Moving to another codec package
+// changes this file alone.
 
 type (
 	message          = wire.Message
@@ -21,6 +21,8 @@ type (
 	resultMsg        = wire.ActionResult
 	shutdownReadyMsg = wire.ShutdownReady
 	unknownMsg       = wire.Unknown
+
+	gameEncoder = wire.GameEncoder
 
 	startupAckMsg        = wire.StartupAck
 	actionMsg            = wire.ActionRequest
@@ -44,6 +46,10 @@ func decodeServer(frame []byte) (message, error) { return wire.DecodeServer(fram
 func encodeGame(game string, m message) ([]byte, error) { return wire.EncodeGame(game, m) }
 
 func encodeServer(m message) ([]byte, error) { return wire.EncodeServer(m) }
+
+// newGameEncoder returns the encoder of the frames a game named game
+// sends (the relay's frames upstream): the name is escaped once.
+func newGameEncoder(game string) *gameEncoder { return wire.NewGameEncoder(game) }
 
 // sessionOf copies the session of a startup acknowledgement.
 func sessionOf(a startupAckMsg) Session {

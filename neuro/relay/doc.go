@@ -101,8 +101,17 @@
 // timer; ServeConn blocks and owns the game's reader (its caller) and
 // writer; Run owns its HTTP servers. Every decision is taken under one
 // mutex by a state value that does no I/O: it puts frames on bounded
-// per-connection queues, each written by its connection's writer, so
-// the order of frames on every connection is the order of decisions and
-// no socket is written with the lock held. Close and Shutdown wait for
-// all of them.
+// per-connection queues, so the order of frames on every connection is
+// the order of decisions and no socket is written with the lock held.
+// A frame for a connection with nothing queued and nothing being
+// written is written by the reader that produced it, once it released
+// the lock (write-through: no goroutine hand-off on the path of an
+// action and its result); any other goes through the queue and the
+// connection's writer. A reader writes a game's frame itself only while
+// the game has proved, by answering actions, that it read all but a few
+// KiB of what it was sent, so a game that stops reading cannot stall
+// the reader (its frames wait in its own queue); upstream's frames are
+// always written through (when upstream stops reading, nothing can go
+// anywhere, and the write gives up after the transport's write
+// timeout). Close and Shutdown wait for all of them.
 package relay

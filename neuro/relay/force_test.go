@@ -176,7 +176,7 @@ func TestQuietForceGivenUp(t *testing.T) {
 // recorder is a sink that keeps what it is given.
 type recorder struct{ frames [][]byte }
 
-func (r *recorder) push(f []byte) { r.frames = append(r.frames, f) }
+func (r *recorder) push(f []byte, _ *direct) { r.frames = append(r.frames, f) }
 
 // TestQuietDeadline drives the state with a fake clock: the deadline
 // moves with every sign of life, and stops while an action is pending.
@@ -195,19 +195,12 @@ func TestQuietDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	frame := func(m message) []byte {
-		f, err := encodeGame("G", m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	s.gameFrame(g, frame(startupMsg{}))
-	s.gameFrame(g, frame(registerMsg{Actions: []wireAction{{Name: "go"}}}))
+	s.gameFrame(g, mustGame(t, startupMsg{}))
+	s.gameFrame(g, mustGame(t, registerMsg{Actions: []wireAction{{Name: "go"}}}))
 	if _, ok := s.quietDeadline(); ok {
 		t.Fatal("a deadline without a force")
 	}
-	s.gameFrame(g, frame(forceMsg{Query: "q", ActionNames: []string{"go"}}))
+	s.gameFrame(g, mustGame(t, forceMsg{Query: "q", ActionNames: []string{"go"}}))
 	d, ok := s.quietDeadline()
 	if !ok || !d.Equal(now.Add(time.Minute)) || kicks == 0 {
 		t.Fatalf("deadline %v %v, kicks %d", d, ok, kicks)
@@ -226,7 +219,7 @@ func TestQuietDeadline(t *testing.T) {
 	if s.force == nil {
 		t.Fatal("a force with a pending action was given up")
 	}
-	s.gameFrame(g, frame(resultMsg{ID: "1", Success: false, Message: "no"}))
+	s.gameFrame(g, mustGame(t, resultMsg{ID: "1", Success: false, Message: "no"}))
 	s.checkQuiet(now.Add(time.Minute - time.Nanosecond))
 	if s.force == nil {
 		t.Fatal("given up before the deadline")

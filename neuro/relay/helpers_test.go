@@ -258,3 +258,23 @@ func (p *peer) closedWith() int {
 }
 
 func (p *peer) String() string { return fmt.Sprintf("peer(%q)", p.name) }
+
+// mustGame encodes m as game "G"'s frame.
+func mustGame(t *testing.T, m message) []byte {
+	t.Helper()
+	f, err := encodeGame("G", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// mustServer encodes m as upstream's frame.
+func mustServer(t *testing.T, m message) []byte {
+	t.Helper()
+	f, err := encodeServer(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}

@@ -168,7 +168,7 @@ func TestOutboxOverflowEndsTheConnection(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- o.run(testCtx(t)) }()
 	for range 10 { // far more than the limit while the first write is stuck
-		o.push([]byte("{}"))
+		o.push([]byte("{}"), nil)
 	}
 	close(c.release)
 	if err := <-done; !errors.Is(err, errOverflow) {
@@ -179,7 +179,7 @@ func TestOutboxOverflowEndsTheConnection(t *testing.T) {
 	if c.code != transport.ClosePolicyViolation || c.writes > 4 {
 		t.Fatalf("closed with %d after %d writes; want 1008 after at most 4", c.code, c.writes)
 	}
-	o.push([]byte("{}")) // after the end: dropped, no panic, no growth
+	o.push([]byte("{}"), nil) // after the end: dropped, no panic, no growth
 	if len(o.queue) != 0 {
 		t.Fatalf("queue grew after the end: %d", len(o.queue))
 	}

@@ -28,19 +28,12 @@ func TestHeldContextIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	frame := func(m message) []byte {
-		f, err := encodeGame("G", m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	s.gameFrame(g, frame(startupMsg{}))
+	s.gameFrame(g, mustGame(t, startupMsg{}))
 	const sent = maxHeldContext + 44
 	for i := range sent {
-		s.gameFrame(g, frame(contextMsg{Message: fmt.Sprint(i), Silent: i%2 == 0}))
+		s.gameFrame(g, mustGame(t, contextMsg{Message: fmt.Sprint(i), Silent: i%2 == 0}))
 	}
-	s.gameFrame(g, frame(registerMsg{Actions: []wireAction{{Name: "go"}}}))
+	s.gameFrame(g, mustGame(t, registerMsg{Actions: []wireAction{{Name: "go"}}}))
 	if s.counts.DroppedContext != sent-maxHeldContext {
 		t.Fatalf("DroppedContext = %d, want %d", s.counts.DroppedContext, sent-maxHeldContext)
 	}

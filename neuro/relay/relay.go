@@ -164,24 +164,37 @@ func (r *Relay) serveGame(ctx context.Context, conn transport.Conn, remote strin
 	// A Read whose ctx ends closes conn without a handshake
 	// (transport.Conn): close it as ended would when ctx ends.
 	stopClosing := context.AfterFunc(ctx, func() { r.closeEnded(conn) })
+	readCtx := context.WithoutCancel(ctx)
+	d := r.newDirect()
 	var rerr error
 	for {
 		var frame []byte
-		if frame, rerr = conn.Read(context.WithoutCancel(ctx)); rerr != nil {
+		if frame, rerr = conn.Read(readCtx); rerr != nil {
 			break
 		}
 		r.mu.Lock()
+		r.st.direct = d
 		r.st.gameFrame(g, frame)
+		r.st.direct = nil
 		r.mu.Unlock()
+		d.flush()
 	}
 	stopClosing()
 	r.mu.Lock()
+	r.st.direct = d
 	r.st.removeGame(g)
+	r.st.direct = nil
 	r.mu.Unlock()
+	d.flush()
 	out.stop()
 	<-writerDone
 	return r.ended(ctx, r.gamesCtx, conn, rerr)
 }
+
+// newDirect returns the write-through batch of one reading goroutine
+// (outbox, direct): it sets it as the state's direct around each call,
+// under r.mu, and flushes it once it released r.mu.
+func (r *Relay) newDirect() *direct { return &direct{ctx: r.hardCtx} }
 
 // ended closes conn after its read loop stopped with rerr, and returns
 // what Serve and ServeConn report. closing is the relay's context for

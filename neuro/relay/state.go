@@ -11,9 +11,11 @@ import (
 )
 
 // sink is where the state puts the frames for one connection. push never
-// blocks: a sink whose queue is full ends its connection instead.
+// blocks: a sink whose queue is full ends its connection instead. d, when
+// not nil, may take the frame for the caller to write itself after the
+// relay's mutex is released (outbox, direct).
 type sink interface {
-	push(frame []byte)
+	push(frame []byte, d *direct)
 }
 
 // state is everything the relay knows, and every decision it takes. It
@@ -43,6 +45,12 @@ type state struct {
 	counts   Counters  // for Status
 	upSince  time.Time // when upstream last connected or dropped
 	upConns  int       // upstream connections so far
+	upEnc    *gameEncoder
+
+	// direct is the write-through batch of the goroutine calling in, nil
+	// for one that must not write (the force timer). Set by the Relay
+	// around each call, under its mutex.
+	direct *direct
 }
 
 // game is one game connection.
@@ -59,6 +67,10 @@ type game struct {
 	started bool
 	ackChar string // character of the last acknowledgement it got
 	warned  bool   // was told off once for a rename or a frame before startup
+
+	// Bytes pushed to the game, and how many of them it has proved it
+	// read by answering an action (toGame).
+	sent, proven uint64
 
 	actions []*registered          // registration order
 	byName  map[string]*registered // by the game's own name
@@ -82,6 +94,7 @@ type route struct {
 type pending struct {
 	g        *game
 	upstream string // the action's upstream name
+	end      uint64 // g.sent after the action's frame: its result proves g read that far
 }
 
 // flight is the force upstream.
@@ -106,6 +119,7 @@ func newState(cfg *config, log *zap.Logger, kick func()) *state {
 		routes:   map[string]route{},
 		pending:  map[string]pending{},
 		upSince:  time.Now(),
+		upEnc:    newGameEncoder(cfg.name),
 	}
 }
 
@@ -203,7 +217,7 @@ func (s *state) clearGame(g *game, why string) {
 // gameFrame handles one frame from g. Nothing a game sends ends its
 // connection: bad input is logged and counted.
 func (s *state) gameFrame(g *game, frame []byte) {
-	name, m, err := decodeGame(frame)
+	name, msg, err := decodeGame(frame)
 	if !g.named && (err == nil || name != "") {
 		s.identify(g, name)
 	}
@@ -212,12 +226,12 @@ func (s *state) gameFrame(g *game, frame []byte) {
 		g.log.Warn("malformed frame from a game; ignored", zap.Error(err))
 		return
 	}
-	if _, ok := m.(startupMsg); (name != g.name || !ok && !g.started) && !g.warned {
+	if _, ok := msg.(startupMsg); (name != g.name || !ok && !g.started) && !g.warned {
 		g.warned = true // once per connection: a broken game would flood the log
 		g.log.Warn("a game changed its name (the relay keeps the first) or sent a message before startup",
-			zap.String("name", name), zap.String("command", m.Command()))
+			zap.String("name", name), zap.String("command", msg.Command()))
 	}
-	switch m := m.(type) {
+	switch m := msg.(type) {
 	case startupMsg:
 		s.startup(g)
 	case contextMsg:
@@ -229,7 +243,7 @@ func (s *state) gameFrame(g *game, frame []byte) {
 	case forceMsg:
 		s.enqueueForce(g, m)
 	case resultMsg:
-		s.result(g, m)
+		s.result(g, m, msg)
 	case shutdownReadyMsg:
 		s.shutdownReady(g, false)
 	case unknownMsg:
@@ -255,7 +269,7 @@ func (s *state) acknowledge(g *game) {
 		return
 	}
 	g.ackChar = s.session.character()
-	g.out.push(s.ack)
+	s.toGame(g, s.ack)
 }
 
 // context passes g's context upstream, tagged with g's name; while
@@ -266,7 +280,7 @@ func (s *state) context(g *game, m contextMsg) {
 		return
 	}
 	if s.up != nil {
-		s.up.push(frame)
+		s.up.push(frame, s.direct)
 		return
 	}
 	if len(s.held) >= maxHeldContext {
@@ -295,11 +309,38 @@ func (s *state) shutdownReady(g *game, left bool) {
 	}
 }
 
-// ---- sending upstream ----
+// ---- sending ----
+
+// directBudget bounds the bytes a game may have been sent and not proved
+// it read for its next frame to be written by the goroutine that
+// produced it (outbox, direct); past it the frame goes through the
+// game's queue and writer goroutine. A write blocks only when the peer's
+// kernel buffers are full, and those hold far more than this (on Linux
+// the peer's receive window alone, 64 KiB and up, plus the send buffer),
+// so a game within the budget cannot stall the writer, whatever it
+// does; a game that stops reading exhausts it and is served by its own
+// writer goroutine, alone.
+const directBudget = 8 << 10
+
+// frameOverhead is what each frame costs in the budget beyond its bytes:
+// a websocket header (at most 10 bytes from the relay), rounded up.
+const frameOverhead = 16
+
+// toGame pushes frame to g, letting the caller write it (s.direct) while
+// g is within directBudget. It returns g.sent after the frame.
+func (s *state) toGame(g *game, frame []byte) uint64 {
+	g.sent += uint64(len(frame) + frameOverhead)
+	d := s.direct
+	if g.sent-g.proven > directBudget {
+		d = nil
+	}
+	g.out.push(frame, d)
+	return g.sent
+}
 
 // encodeUp encodes m as the relay's frame to Neuro.
 func (s *state) encodeUp(m message) ([]byte, bool) {
-	frame, err := encodeGame(s.cfg.name, m)
+	frame, err := s.upEnc.Append(nil, m)
 	if err != nil {
 		s.log.Error("cannot encode a frame for upstream", zap.String("command", m.Command()), zap.Error(err))
 		return nil, false
@@ -314,7 +355,7 @@ func (s *state) sendUp(m message) {
 		return
 	}
 	if frame, ok := s.encodeUp(m); ok {
-		s.up.push(frame)
+		s.up.push(frame, s.direct)
 	}
 }
 
@@ -332,7 +373,7 @@ func (s *state) encodeDown(m message) ([]byte, bool) {
 func (s *state) broadcast(frame []byte) {
 	for _, g := range s.order {
 		if g.started {
-			g.out.push(frame)
+			s.toGame(g, frame)
 		}
 	}
 }

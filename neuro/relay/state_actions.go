@@ -101,20 +101,21 @@ func (s *state) action(m actionMsg) {
 		return
 	}
 	g := rt.g
-	s.pending[m.ID] = pending{g: g, upstream: m.Name}
 	g.pending[m.ID] = struct{}{}
 	s.counts.Actions++
 	if f := s.force; f != nil && f.g == g && slices.Contains(f.msg.ActionNames, m.Name) {
 		f.last = s.now()
 		s.kick()
 	}
-	g.out.push(frame)
+	s.pending[m.ID] = pending{g: g, upstream: m.Name, end: s.toGame(g, frame)}
 }
 
 // result passes g's answer to an action upstream, if that action is
 // g's and still pending on this upstream connection; any other result is
-// late (or not g's to give) and dropped.
-func (s *state) result(g *game, m resultMsg) {
+// late (or not g's to give) and dropped. boxed is m as decoded: a result
+// names nothing of the game's, so it goes upstream as it came (without
+// boxing it again: one allocation less per round trip).
+func (s *state) result(g *game, m resultMsg, boxed message) {
 	p, ok := s.pending[m.ID]
 	if !ok || p.g != g {
 		s.counts.DroppedResults++
@@ -124,8 +125,10 @@ func (s *state) result(g *game, m resultMsg) {
 	}
 	delete(s.pending, m.ID)
 	delete(g.pending, m.ID)
+	// g answered: it read every frame up to that action's.
+	g.proven = max(g.proven, p.end)
 	s.counts.Results++
-	s.sendUp(resultMsg{ID: m.ID, Success: m.Success, Message: m.Message})
+	s.sendUp(boxed)
 	f := s.force
 	if f == nil || f.g != g || !slices.Contains(f.msg.ActionNames, p.upstream) {
 		return

@@ -33,7 +33,7 @@ func (s *state) upConnected(out sink) {
 	s.sendUp(startupMsg{})
 	s.restoreActions()
 	for i, frame := range s.held {
-		out.push(frame)
+		out.push(frame, s.direct)
 		s.held[i] = nil
 	}
 	s.held = s.held[:0]

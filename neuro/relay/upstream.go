@@ -105,23 +105,31 @@ func (r *Relay) session(ctx context.Context, conn transport.Conn) error {
 			r.log.Info("writing upstream failed", zap.Error(err))
 		}
 	}()
+	d := r.newDirect()
 	r.mu.Lock()
 	r.lastErr = ""
+	r.st.direct = d
 	r.st.upConnected(out)
+	r.st.direct = nil
 	r.mu.Unlock()
+	d.flush()
 
 	// A Read whose ctx ends closes conn without a handshake
 	// (transport.Conn): close it as ended would when ctx ends.
 	stopClosing := context.AfterFunc(ctx, func() { r.closeEnded(conn) })
+	readCtx := context.WithoutCancel(ctx)
 	var rerr error
 	for {
 		var frame []byte
-		if frame, rerr = conn.Read(context.WithoutCancel(ctx)); rerr != nil {
+		if frame, rerr = conn.Read(readCtx); rerr != nil {
 			break
 		}
 		r.mu.Lock()
+		r.st.direct = d
 		r.st.upFrame(frame)
+		r.st.direct = nil
 		r.mu.Unlock()
+		d.flush()
 	}
 	stopClosing()
 	r.mu.Lock()
