@@ -44,22 +44,38 @@ func (s *TypeSchema) CheckDecode(data string, dst any) error {
 }
 
 // Decode decodes data that Check accepted into dst, a non-nil pointer to
-// a value of the type, with encoding/json (refusing unknown fields when
-// the schema forbids extra properties everywhere). Absent, blank and null
-// data leave dst as it is; after an error dst may be partly filled. It
-// does not check data against the schema: the component did when the
+// a value of the type, giving the value encoding/json would: keys match
+// fields as encoding/json matches them, unknown keys are skipped (refused
+// when the schema forbids extra properties everywhere), null leaves a
+// field as it is or, for a pointer, slice, map or interface, makes it
+// nil, decoding into a value already there fills it in. Absent, blank and
+// null data leave dst as it is; after an error dst may be partly filled.
+// It does not check data against the schema: the component did when the
 // action arrived. Whole numbers written with a fraction or an exponent
 // (5.0, 5e0), which JSON schema counts as integers, are read as the
 // integers they are, for every field. What the schema lets through but
 // the Go type cannot hold is a *DecodeError saying what to send: a number
 // beyond the field's type, a key that differs from a property only in
 // case (encoding/json would fill the field with it, unchecked).
+//
+// ForType plans the decoding of each type once; Decode then reads the
+// text straight into dst, and strings without escapes share memory with
+// data. Types that decode themselves (UnmarshalJSON, UnmarshalText:
+// time.Time, net.IP), types with a JSONSchema method, json.Number, and
+// structs with two fields of one name for encoding/json (which it chooses
+// between) are decoded by encoding/json itself, and so is any data the
+// plan is not sure of, every error included. Decode is safe for
+// concurrent use with a different dst each.
 func (s *TypeSchema) Decode(data string, dst any) error {
-	if rv := reflect.ValueOf(dst); rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Type() != s.typ {
+	rv := reflect.ValueOf(dst)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Type() != s.typ {
 		return errors.New("schema: Decode needs a non-nil *" + s.typ.String() + ", not " + typeName(reflect.TypeOf(dst)))
 	}
 	trimmed := strings.Trim(data, " \t\r\n")
 	if trimmed == "" || trimmed == "null" || s.doc == nil {
+		return nil
+	}
+	if s.fast != nil && s.fast.decodeFast(trimmed, rv.Elem(), len(s.ints) > 0, s.strict) {
 		return nil
 	}
 	return s.decodeJSON(data, trimmed, dst)
