@@ -322,8 +322,12 @@ func (d *fastDecoder) foldsLikeField(key string, skip int) bool {
 	for i := 0; ascii && i < len(key); i++ {
 		ascii = key[i] < utf8.RuneSelf
 	}
+	var folded string
+	if !ascii {
+		folded = jsonFold(key)
+	}
 	for i, name := range d.names() {
-		if i != skip && (strings.EqualFold(key, name) || (!ascii && jsonFold(key) == jsonFold(name))) {
+		if i != skip && (strings.EqualFold(key, name) || (!ascii && folded == jsonFold(name))) {
 			return true
 		}
 	}
