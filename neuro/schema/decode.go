@@ -1,12 +1,8 @@
 package schema
 
 import (
-	"encoding/json"
 	"errors"
-	"math"
-	"math/big"
 	"reflect"
-	"strconv"
 	"strings"
 )
 
@@ -48,45 +44,41 @@ func (s *TypeSchema) CheckDecode(data string, dst any) error {
 }
 
 // Decode decodes data that Check accepted into dst, a non-nil pointer to
-// a value of the type, with encoding/json (refusing unknown fields when
-// the schema forbids extra properties everywhere). Absent, blank and null
-// data leave dst as it is; after an error dst may be partly filled. It
-// does not check data against the schema: the component did when the
+// a value of the type, giving the value encoding/json would: keys match
+// fields as encoding/json matches them, unknown keys are skipped (refused
+// when the schema forbids extra properties everywhere), null leaves a
+// field as it is or, for a pointer, slice, map or interface, makes it
+// nil, decoding into a value already there fills it in. Absent, blank and
+// null data leave dst as it is; after an error dst may be partly filled.
+// It does not check data against the schema: the component did when the
 // action arrived. Whole numbers written with a fraction or an exponent
 // (5.0, 5e0), which JSON schema counts as integers, are read as the
 // integers they are, for every field. What the schema lets through but
 // the Go type cannot hold is a *DecodeError saying what to send: a number
 // beyond the field's type, a key that differs from a property only in
 // case (encoding/json would fill the field with it, unchecked).
+//
+// ForType plans the decoding of each type once; Decode then reads the
+// text straight into dst, and strings without escapes share memory with
+// data. Types that decode themselves (UnmarshalJSON, UnmarshalText:
+// time.Time, net.IP), types with a JSONSchema method, json.Number, and
+// structs with two fields of one name for encoding/json (which it chooses
+// between) are decoded by encoding/json itself, and so is any data the
+// plan is not sure of, every error included. Decode is safe for
+// concurrent use with a different dst each.
 func (s *TypeSchema) Decode(data string, dst any) error {
-	if rv := reflect.ValueOf(dst); rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Type() != s.typ {
+	rv := reflect.ValueOf(dst)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Type() != s.typ {
 		return errors.New("schema: Decode needs a non-nil *" + s.typ.String() + ", not " + typeName(reflect.TypeOf(dst)))
 	}
 	trimmed := strings.Trim(data, " \t\r\n")
 	if trimmed == "" || trimmed == "null" || s.doc == nil {
 		return nil
 	}
-	if len(s.ints) > 0 {
-		trimmed = wholeNumbers(trimmed)
+	if s.fast != nil && s.fast.decodeFast(trimmed, rv.Elem(), len(s.ints) > 0, s.strict) {
+		return nil
 	}
-	if s.keys != nil {
-		if key, field, found := s.keys.findFoldedKey(trimmed); found {
-			return &DecodeError{Type: s.typ, Message: "unknown property " + strconv.Quote(key) +
-				"; property names are case-sensitive: write " + strconv.Quote(field)}
-		}
-	}
-	var err error
-	if s.strict {
-		d := json.NewDecoder(strings.NewReader(trimmed))
-		d.DisallowUnknownFields()
-		err = d.Decode(dst)
-	} else {
-		err = json.Unmarshal([]byte(trimmed), dst)
-	}
-	if err != nil {
-		return &DecodeError{Type: s.typ, Message: s.explainDecode(data, err), Err: err}
-	}
-	return nil
+	return s.decodeJSON(data, trimmed, dst)
 }
 
 // sendHint says what to send, for the end of a message.
@@ -95,144 +87,4 @@ func (s *TypeSchema) sendHint() string {
 		return "send no data"
 	}
 	return s.compiled.sendHint()
-}
-
-// explainDecode turns an encoding/json error into a message.
-func (s *TypeSchema) explainDecode(data string, err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		return s.typeProblem(te)
-	case errors.As(err, &se):
-		return "the data is not valid JSON: " + syntaxProblem(data) + "; " + s.sendHint()
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown property " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "; " + s.sendHint()
-	}
-	return "the data could not be read: " + truncateText(err.Error(), 200) + "; " + s.sendHint()
-}
-
-// typeProblem explains a value that does not fit its Go field.
-func (s *TypeSchema) typeProblem(te *json.UnmarshalTypeError) string {
-	name := s.displayName(te.Field)
-	t := te.Type
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil {
-		return name + " cannot be read; " + s.sendHint()
-	}
-	if num, isNum := strings.CutPrefix(te.Value, "number "); isNum {
-		if lo, hi, isInt := intRange(t.Kind()); isInt {
-			r, ok := new(big.Rat).SetString(num)
-			if ok && r.IsInt() {
-				return name + " must be from " + lo.String() + " to " + hi.String() + ", not " + truncateText(num, 40)
-			}
-			return name + " must be a whole number, not " + truncateText(num, 40)
-		}
-		if t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64 {
-			limit := strconv.FormatFloat(math.MaxFloat64, 'g', 3, 64)
-			if t.Kind() == reflect.Float32 {
-				limit = strconv.FormatFloat(math.MaxFloat32, 'g', 3, 32)
-			}
-			return name + " must be from -" + limit + " to " + limit + ", not " + truncateText(num, 40)
-		}
-	}
-	sent, _, _ := strings.Cut(te.Value, " ")
-	return name + " must be " + jsonKindOf(t) + ", not " + sentKind(sent)
-}
-
-// intRange returns the range of an integer kind; ok is false for other
-// kinds.
-func intRange(k reflect.Kind) (lo, hi *big.Int, ok bool) {
-	bits := map[reflect.Kind]uint{
-		reflect.Int: strconv.IntSize, reflect.Int8: 8, reflect.Int16: 16, reflect.Int32: 32, reflect.Int64: 64,
-		reflect.Uint: strconv.IntSize, reflect.Uint8: 8, reflect.Uint16: 16, reflect.Uint32: 32, reflect.Uint64: 64,
-	}
-	n, ok := bits[k]
-	if !ok {
-		return nil, nil, false
-	}
-	one := big.NewInt(1)
-	if k >= reflect.Uint && k <= reflect.Uint64 {
-		hi = new(big.Int).Sub(new(big.Int).Lsh(one, n), one)
-		return new(big.Int), hi, true
-	}
-	hi = new(big.Int).Sub(new(big.Int).Lsh(one, n-1), one)
-	return new(big.Int).Neg(new(big.Int).Add(hi, one)), hi, true
-}
-
-// jsonKindOf names the JSON values a Go type decodes from.
-func jsonKindOf(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return typeWithArticle("integer")
-	case reflect.Float32, reflect.Float64:
-		return typeWithArticle("number")
-	case reflect.Bool:
-		return typeWithArticle("boolean")
-	case reflect.String:
-		return typeWithArticle("string")
-	case reflect.Slice, reflect.Array:
-		return typeWithArticle("array")
-	case reflect.Struct, reflect.Map:
-		return typeWithArticle("object")
-	}
-	return "a value of another kind"
-}
-
-// sentKind names the kind of JSON value encoding/json reports.
-func sentKind(v string) string {
-	switch v {
-	case "bool":
-		return "true or false"
-	case "number", "string", "object", "array":
-		return typeWithArticle(v)
-	}
-	return stringOr(v, "that value")
-}
-
-// displayName names, for a message, the property encoding/json reports as
-// field ("moves.x"), marking arrays on the way: `"moves[].x"`; "data" for
-// the root.
-func (s *TypeSchema) displayName(field string) string {
-	if field == "" {
-		return "data"
-	}
-	var b strings.Builder
-	t := s.typ
-	for i, name := range strings.Split(field, ".") {
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(name)
-		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			t = t.Elem()
-		}
-		var next reflect.Type
-		if t != nil && t.Kind() == reflect.Struct {
-			if fields, err := structFields(t, ""); err == nil {
-				for _, f := range fields {
-					if f.name == name {
-						next = f.typ
-					}
-				}
-			}
-		}
-		for u := next; u != nil; {
-			switch u.Kind() {
-			case reflect.Pointer:
-				u = u.Elem()
-				continue
-			case reflect.Slice, reflect.Array:
-				b.WriteString("[]")
-				u = u.Elem()
-				continue
-			}
-			break
-		}
-		t = next
-	}
-	return strconv.Quote(b.String())
 }

@@ -15,15 +15,42 @@ type benchPlay struct {
 	Taunt string `json:"taunt,omitempty" jsonschema:"maxLength=40"`
 }
 
+// benchMarch is a larger action's data type: a list of structs, a
+// pointer, a float.
+type benchMarch struct {
+	Unit  string      `json:"unit" jsonschema:"enum=knight,enum=archer,enum=mage,enum=scout"`
+	Moves []benchMove `json:"moves" jsonschema:"minItems=1,maxItems=8"`
+	Note  string      `json:"note,omitempty" jsonschema:"maxLength=80"`
+	Speed float64     `json:"speed,omitempty" jsonschema:"minimum=0,maximum=1"`
+}
+
+type benchMove struct {
+	Dir   string    `json:"dir" jsonschema:"enum=north,enum=east,enum=south,enum=west"`
+	Steps int       `json:"steps" jsonschema:"minimum=1,maximum=5"`
+	To    *benchPos `json:"to,omitempty"`
+}
+
+type benchPos struct {
+	X int `json:"x" jsonschema:"minimum=0,maximum=15"`
+	Y int `json:"y" jsonschema:"minimum=0,maximum=15"`
+}
+
+// benchLoose has the open-ended kinds: a map, an any, a list of strings.
+type benchLoose struct {
+	Name  string            `json:"name"`
+	Tags  []string          `json:"tags,omitempty"`
+	Notes map[string]string `json:"notes,omitempty"`
+	Extra any               `json:"extra,omitempty"`
+}
+
 // BenchmarkTypedDecode compares what a typed action adds per use
-// (Decode: the key scan, then encoding/json) with encoding/json alone, and
-// with the check the component runs before (CheckDecode: Check + Decode).
+// (Decode) with encoding/json alone, and with the check the component
+// runs before (Check; CheckDecode: Check + Decode). The Decode* cases
+// beyond the first cover nested structs, escaped strings and the
+// open-ended kinds.
 func BenchmarkTypedDecode(b *testing.B) {
 	const data = `{"cell": 5, "mark": "x", "taunt": "your move"}`
-	ts, err := schema.ForType(reflect.TypeFor[benchPlay]())
-	if err != nil {
-		b.Fatal(err)
-	}
+	ts := benchForType[benchPlay](b)
 	b.Run("json.Unmarshal", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -33,14 +60,18 @@ func BenchmarkTypedDecode(b *testing.B) {
 			}
 		}
 	})
-	b.Run("Decode", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var v benchPlay
-			if err := ts.Decode(data, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
+	b.Run("Decode", func(b *testing.B) { benchDecode[benchPlay](b, ts, data) })
+	b.Run("DecodeNested", func(b *testing.B) {
+		benchDecode[benchMarch](b, benchForType[benchMarch](b), `{"unit": "archer", "moves": [`+
+			`{"dir": "north", "steps": 2, "to": {"x": 3, "y": 4}}, {"dir": "east", "steps": 1}, `+
+			`{"dir": "south", "steps": 5, "to": {"x": 3, "y": 9}}], "note": "flank them from the hill", "speed": 0.75}`)
+	})
+	b.Run("DecodeEscaped", func(b *testing.B) {
+		benchDecode[benchPlay](b, ts, `{"cell": 5, "mark": "x", "taunt": "caf\u00e9 \"au lait\"\n\ud83d\ude00"}`)
+	})
+	b.Run("DecodeLoose", func(b *testing.B) {
+		benchDecode[benchLoose](b, benchForType[benchLoose](b), `{"name": "pat", "tags": ["a", "b"], `+
+			`"notes": {"x": "y", "z": "w"}, "extra": {"k": [1, true, null, "s"]}}`)
 	})
 	b.Run("Check", func(b *testing.B) {
 		b.ReportAllocs()
@@ -59,4 +90,23 @@ func BenchmarkTypedDecode(b *testing.B) {
 			}
 		}
 	})
+}
+
+func benchForType[T any](b *testing.B) *schema.TypeSchema {
+	ts, err := schema.ForType(reflect.TypeFor[T]())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ts
+}
+
+// benchDecode decodes data into a new T on every round.
+func benchDecode[T any](b *testing.B, ts *schema.TypeSchema, data string) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var v T
+		if err := ts.Decode(data, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

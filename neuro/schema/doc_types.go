@@ -54,13 +54,19 @@
 // JSONSchemaAlias and JSONSchemaProperty hooks (the schema must describe
 // the type that is decoded).
 //
-// Decoding happens once, with encoding/json, after Check. Whole numbers
-// written with a fraction or an exponent (2.0, 5e0), which JSON schema
-// counts as integers, are read as the integers they are. What the schema
-// accepts but the Go type still cannot hold is explained like a Check
-// failure: a number beyond the field's type (`"n" must be from
+// Decoding happens once, after Check, and gives the value encoding/json
+// would give. ForType plans it for each type, and Decode reads the text
+// straight into the value, strings without escapes not even copied; types
+// that decode themselves (time.Time, net.IP, UnmarshalJSON or
+// UnmarshalText methods), json.Number and types with a JSONSchema method
+// go through encoding/json, and so does any data the plan is not sure of,
+// every error included (FuzzDecodeFast holds the two ways equal). Whole
+// numbers written with a fraction or an exponent (2.0, 5e0), which JSON
+// schema counts as integers, are read as the integers they are. What the
+// schema accepts but the Go type still cannot hold is explained like a
+// Check failure: a number beyond the field's type (`"n" must be from
 // -9223372036854775808 to 9223372036854775807, not 1e30`), or a key that
 // differs from a property only in case, which encoding/json would
-// otherwise decode into that property unchecked (`unknown property
-// "Cell"; property names are case-sensitive: write "cell"`).
+// otherwise decode into that property unchecked (`unknown property "Cell";
+// property names are case-sensitive: write "cell"`).
 package schema

@@ -20,6 +20,7 @@ type TypeSchema struct {
 	strict   bool     // every struct object forbids extra properties
 	keys     *keyNode // nil when strict: Check rejected unknown keys already
 	ints     map[string]reflect.Kind
+	fast     *fastDecoder // nil: Decode takes encoding/json
 }
 
 // FieldDoc is the description of one property, taken out of the schema

@@ -51,6 +51,9 @@ func reflectType(t reflect.Type) (*TypeSchema, error) {
 	if !ts.strict {
 		ts.keys = keys
 	}
+	if doc != nil {
+		ts.fast = planType(t)
+	}
 	return ts, nil
 }
 
