@@ -46,6 +46,7 @@ type state struct {
 	upSince  time.Time // when upstream last connected or dropped
 	upConns  int       // upstream connections so far
 	upEnc    *gameEncoder
+	upResult []byte // what upEnc's result frames start with (resultHead)
 
 	// direct is the write-through batch of the goroutine calling in, nil
 	// for one that must not write (the force timer). Set by the Relay
@@ -87,12 +88,15 @@ type registered struct {
 }
 
 type route struct {
-	g    *game
-	name string // the game's name for the action
+	g        *game
+	name     string // the game's name for the action
+	up       string // the upstream name (the key of the route)
+	nameJSON []byte // name as a JSON string, for the byte-level path (hot.go)
 }
 
 type pending struct {
 	g        *game
+	id       string // the action id (the key of the entry)
 	upstream string // the action's upstream name
 	end      uint64 // g.sent after the action's frame: its result proves g read that far
 }
@@ -110,6 +114,7 @@ type flight struct {
 var errTooManyGames = errors.New("relay: too many games connected")
 
 func newState(cfg *config, log *zap.Logger, kick func()) *state {
+	upEnc := newGameEncoder(cfg.name)
 	return &state{
 		cfg:      cfg,
 		log:      log,
@@ -119,7 +124,8 @@ func newState(cfg *config, log *zap.Logger, kick func()) *state {
 		routes:   map[string]route{},
 		pending:  map[string]pending{},
 		upSince:  time.Now(),
-		upEnc:    newGameEncoder(cfg.name),
+		upEnc:    upEnc,
+		upResult: resultHead(upEnc),
 	}
 }
 
@@ -217,6 +223,17 @@ func (s *state) clearGame(g *game, why string) {
 // gameFrame handles one frame from g. Nothing a game sends ends its
 // connection: bad input is logged and counted.
 func (s *state) gameFrame(g *game, frame []byte) {
+	hot := scanResult(frame)
+	s.gameFrameScanned(g, frame, &hot)
+}
+
+// gameFrameScanned is gameFrame for a frame the caller has scanned
+// (scanResult, without the relay's mutex): a plain result takes the
+// byte-level path, anything else is decoded.
+func (s *state) gameFrameScanned(g *game, frame []byte, hot *hotResult) {
+	if hot.ok && s.resultHot(g, hot) {
+		return
+	}
 	name, msg, err := decodeGame(frame)
 	if !g.named && (err == nil || name != "") {
 		s.identify(g, name)
