@@ -1,5 +1,10 @@
 package relay
 
+import (
+	"bytes"
+	"encoding/binary"
+)
+
 // The byte-level path of the two frames every action round trip costs:
 // an action from Neuro, and a game's result. Both need only a name
 // swapped (the action's upstream name for the game's own, the game's name
@@ -66,6 +71,10 @@ func (s *scan) str() (raw []byte, escaped, wide, ok bool) {
 		return nil, false, false, false
 	}
 	b, start, i := s.b, s.i, s.i
+	if q := bytes.IndexByte(b[start:], '"'); q >= 0 && plainRun(b[start:start+q]) {
+		s.i = start + q + 1 // the usual string: nothing to check byte by byte
+		return b[start : start+q], false, false, true
+	}
 	for {
 		for i < len(b) && plainByte[b[i]] {
 			i++
@@ -102,11 +111,42 @@ func (s *scan) str() (raw []byte, escaped, wide, ok bool) {
 	}
 }
 
+// plainRun reports whether every byte of p is a plainByte, eight at a
+// time: none ≥ 0x80, none < 0x20, no backslash (p holds no quote).
+func plainRun(p []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(p) >= 8 {
+		w := binary.LittleEndian.Uint64(p)
+		bs := w ^ ones*'\\' // a zero byte where w has a backslash
+		if (w|(w-ones*0x20)&^w|(bs-ones)&^bs)&highs != 0 {
+			return false
+		}
+		p = p[8:]
+	}
+	for _, c := range p {
+		if !plainByte[c] {
+			return false
+		}
+	}
+	return true
+}
+
 func hex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
 // key consumes a member's key and its colon; a key with escapes is
 // returned raw (it then matches no name the relay looks for).
 func (s *scan) key() ([]byte, bool) {
+	s.ws()
+	if b, i := s.b, s.i; i < len(b) && b[i] == '"' { // the usual key: short, plain, the colon right after
+		j := i + 1
+		for j < len(b) && plainByte[b[j]] {
+			j++
+		}
+		if j+1 < len(b) && b[j] == '"' && b[j+1] == ':' {
+			s.i = j + 2
+			return b[i+1 : j], true
+		}
+	}
 	k, _, _, ok := s.str()
 	return k, ok && s.eat(':')
 }
@@ -137,8 +177,22 @@ func (s *scan) end() bool {
 }
 
 // envelope consumes the start of a frame, {"command":cmd, and with game
-// set the "game" member after it (returned raw), then `,"data":`.
-func (s *scan) envelope(cmd string, game bool) (name []byte, ok bool) {
+// set the "game" member after it (returned raw), then `,"data":{`.
+// usual is that start as the encoder writes it, up to the game's name
+// (usualAction, usualResult): the usual frame is matched whole.
+func (s *scan) envelope(cmd, usual string, game bool) (name []byte, ok bool) {
+	if len(s.b) > len(usual) && string(s.b[:len(usual)]) == usual {
+		s.i = len(usual) // the usual frame, up to the game's name or the data object
+		if !game {
+			return nil, true
+		}
+		var esc bool
+		if name, esc, _, ok = s.str(); ok && !esc && s.i+len(usualData) <= len(s.b) && string(s.b[s.i:s.i+len(usualData)]) == usualData {
+			s.i += len(usualData)
+			return name, true
+		}
+		s.i, name = 0, nil // an unusual one: read it as any
+	}
 	if !s.eat('{') {
 		return nil, false
 	}
@@ -164,6 +218,15 @@ func (s *scan) envelope(cmd string, game bool) (name []byte, ok bool) {
 	return name, true
 }
 
+// The usual start of the frames of the byte-level path, as the
+// encoders write them (cmdAction, cmdResult): the action's up to its
+// data object; the result's up to the game's name, then usualData.
+const (
+	usualAction = `{"command":"action","data":{`
+	usualResult = `{"command":"action/result","game":`
+	usualData   = `,"data":{`
+)
+
 // hotAction is what the relay needs of an action frame from Neuro.
 type hotAction struct {
 	id   []byte // the id's bytes: no escapes, not empty (kept byte for byte)
@@ -177,7 +240,7 @@ type hotAction struct {
 // frame's.
 func scanAction(frame []byte) (a hotAction) {
 	s := scan{b: frame}
-	if _, ok := s.envelope(cmdAction, false); !ok {
+	if _, ok := s.envelope(cmdAction, usualAction, false); !ok {
 		return hotAction{}
 	}
 	var seenData bool
@@ -269,7 +332,7 @@ type hotResult struct {
 func scanResult(frame []byte) (r hotResult) {
 	s := scan{b: frame}
 	var ok bool
-	if r.game, ok = s.envelope(cmdResult, true); !ok {
+	if r.game, ok = s.envelope(cmdResult, usualResult, true); !ok {
 		return hotResult{}
 	}
 	start := s.i - 1 // the data object's '{'

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/zap"
@@ -295,4 +296,24 @@ func FuzzHotResult(f *testing.F) {
 		f.Add([]byte(x.frame))
 	}
 	f.Fuzz(func(t *testing.T, frame []byte) { twinFeed(t, frame, true) })
+}
+
+// TestPlainRun: the eight-at-a-time check agrees with plainByte for
+// every byte but the quote (str finds that first) at every position of
+// a word and of the tail.
+func TestPlainRun(t *testing.T) {
+	for n := range 20 {
+		for at := range n {
+			for c := range 256 {
+				if c == '"' {
+					continue
+				}
+				p := []byte(strings.Repeat("a", n))
+				p[at] = byte(c)
+				if got, want := plainRun(p), plainByte[c]; got != want {
+					t.Fatalf("plainRun with %#x at %d of %d: %v, want %v", c, at, n, got, want)
+				}
+			}
+		}
+	}
 }
