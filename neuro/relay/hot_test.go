@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -99,9 +98,17 @@ func (tw *twin) sameAs(t testing.TB, o *twin, what string) {
 	if a, b := pend(tw), pend(o); !maps.Equal(a, b) {
 		t.Fatalf("%s: pending %v, full path %v", what, a, b)
 	}
-	for _, x := range []struct{ a, b *game }{{tw.bench, o.bench}, {tw.othr, o.othr}} {
-		if a, b := slices.Sorted(maps.Keys(x.a.pending)), slices.Sorted(maps.Keys(x.b.pending)); !slices.Equal(a, b) {
-			t.Fatalf("%s: game pending %q, full path %q", what, a, b)
+	for _, x := range []*twin{tw, o} {
+		for _, g := range []*game{x.bench, x.othr} {
+			n := 0
+			for _, p := range x.s.pending {
+				if p.g == g {
+					n++
+				}
+			}
+			if g.npending != n {
+				t.Fatalf("%s: game %s counts %d pending, has %d", what, g.name, g.npending, n)
+			}
 		}
 	}
 	if (tw.s.force == nil) != (o.s.force == nil) || tw.s.force != nil && tw.s.force.g.id != o.s.force.g.id {

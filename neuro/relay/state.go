@@ -73,11 +73,11 @@ type game struct {
 	// read by answering an action (toGame).
 	sent, proven uint64
 
-	actions []*registered          // registration order
-	byName  map[string]*registered // by the game's own name
-	pending map[string]struct{}    // upstream ids it has to answer
-	queued  *forceMsg              // its force waiting in the queue
-	leaving bool
+	actions  []*registered          // registration order
+	byName   map[string]*registered // by the game's own name
+	npending int                    // actions it has to answer (state.pending, p.g == g)
+	queued   *forceMsg              // its force waiting in the queue
+	leaving  bool
 }
 
 // registered is one action of a game.
@@ -144,7 +144,6 @@ func (s *state) addGame(out sink, remote string) (*game, error) {
 		out:         out,
 		connectedAt: s.now(),
 		byName:      map[string]*registered{},
-		pending:     map[string]struct{}{},
 	}
 	g.log = s.log.With(zap.String("conn", g.label()), zap.String("remote", remote))
 	s.order = append(s.order, g)
@@ -197,10 +196,12 @@ func (s *state) clearGame(g *game, why string) {
 	if len(names) > 0 {
 		s.sendUp(unregisterMsg{ActionNames: names})
 	}
-	if len(g.pending) > 0 {
-		ids := make([]string, 0, len(g.pending))
-		for id := range g.pending {
-			ids = append(ids, id)
+	if g.npending > 0 {
+		ids := make([]string, 0, g.npending)
+		for id, p := range s.pending {
+			if p.g == g {
+				ids = append(ids, id)
+			}
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
@@ -210,7 +211,7 @@ func (s *state) clearGame(g *game, why string) {
 			s.sendUp(resultMsg{ID: id, Success: false, Message: fmt.Sprintf(
 				"%s %s before answering; %q was not carried out.", g.name, why, p.upstream)})
 		}
-		clear(g.pending)
+		g.npending = 0
 	}
 	s.dropQueued(g)
 	if s.force != nil && s.force.g == g {

@@ -121,7 +121,7 @@ func (s *state) actionHot(a *hotAction) bool {
 // as pending.
 func (s *state) pass(rt route, id string, frame []byte) {
 	g := rt.g
-	g.pending[id] = struct{}{}
+	g.npending++
 	s.counts.Actions++
 	if f := s.force; f != nil && f.g == g && slices.Contains(f.msg.ActionNames, rt.up) {
 		f.last = s.now()
@@ -172,7 +172,7 @@ func (s *state) resultHot(g *game, r *hotResult) bool {
 // upstream (nil: not sent), and lets the force in flight know.
 func (s *state) settle(g *game, p pending, success bool, frame []byte) {
 	delete(s.pending, p.id)
-	delete(g.pending, p.id)
+	g.npending--
 	// g answered: it read every frame up to that action's.
 	g.proven = max(g.proven, p.end)
 	s.counts.Results++
@@ -200,6 +200,6 @@ func (s *state) dropPending() {
 	}
 	clear(s.pending)
 	for _, g := range s.order {
-		clear(g.pending)
+		g.npending = 0
 	}
 }

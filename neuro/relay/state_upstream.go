@@ -177,7 +177,7 @@ func (s *state) status() Status {
 	for _, g := range s.order {
 		gs := GameStatus{
 			Conn: g.label(), Name: g.name, Prefix: g.prefix, Remote: g.remote, StartedUp: g.started,
-			ConnectedAt: g.connectedAt, Pending: len(g.pending), ForceWaiting: g.queued != nil,
+			ConnectedAt: g.connectedAt, Pending: g.npending, ForceWaiting: g.queued != nil,
 			Actions: make([]ActionStatus, len(g.actions)),
 		}
 		for i, r := range g.actions {
