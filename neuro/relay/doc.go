@@ -61,6 +61,12 @@
 // upstream with a failed result, after its actions are unregistered:
 // Neuro is never left waiting.
 //
+// An action and a result in the shape the encoders write are not
+// decoded: only the name changes (the action's, the game's), so the
+// relay splices it into the frame and passes the other members' bytes
+// as they came. Any other frame is decoded in full. Either way the game
+// and Neuro decode the same messages.
+//
 // # Downstream
 //
 // Each game's startup is answered with upstream's acknowledgement (the

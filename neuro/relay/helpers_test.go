@@ -260,7 +260,7 @@ func (p *peer) closedWith() int {
 func (p *peer) String() string { return fmt.Sprintf("peer(%q)", p.name) }
 
 // mustGame encodes m as game "G"'s frame.
-func mustGame(t *testing.T, m message) []byte {
+func mustGame(t testing.TB, m message) []byte {
 	t.Helper()
 	f, err := encodeGame("G", m)
 	if err != nil {
@@ -270,7 +270,7 @@ func mustGame(t *testing.T, m message) []byte {
 }
 
 // mustServer encodes m as upstream's frame.
-func mustServer(t *testing.T, m message) []byte {
+func mustServer(t testing.TB, m message) []byte {
 	t.Helper()
 	f, err := encodeServer(m)
 	if err != nil {

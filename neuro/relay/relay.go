@@ -172,9 +172,10 @@ func (r *Relay) serveGame(ctx context.Context, conn transport.Conn, remote strin
 		if frame, rerr = conn.Read(readCtx); rerr != nil {
 			break
 		}
+		hot := scanResult(frame) // pure: outside the lock
 		r.mu.Lock()
 		r.st.direct = d
-		r.st.gameFrame(g, frame)
+		r.st.gameFrameScanned(g, frame, &hot)
 		r.st.direct = nil
 		r.mu.Unlock()
 		d.flush()

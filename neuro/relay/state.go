@@ -46,6 +46,7 @@ type state struct {
 	upSince  time.Time // when upstream last connected or dropped
 	upConns  int       // upstream connections so far
 	upEnc    *gameEncoder
+	upResult []byte // what upEnc's result frames start with (resultHead)
 
 	// direct is the write-through batch of the goroutine calling in, nil
 	// for one that must not write (the force timer). Set by the Relay
@@ -72,11 +73,11 @@ type game struct {
 	// read by answering an action (toGame).
 	sent, proven uint64
 
-	actions []*registered          // registration order
-	byName  map[string]*registered // by the game's own name
-	pending map[string]struct{}    // upstream ids it has to answer
-	queued  *forceMsg              // its force waiting in the queue
-	leaving bool
+	actions  []*registered          // registration order
+	byName   map[string]*registered // by the game's own name
+	npending int                    // actions it has to answer (state.pending, p.g == g)
+	queued   *forceMsg              // its force waiting in the queue
+	leaving  bool
 }
 
 // registered is one action of a game.
@@ -87,12 +88,15 @@ type registered struct {
 }
 
 type route struct {
-	g    *game
-	name string // the game's name for the action
+	g        *game
+	name     string // the game's name for the action
+	up       string // the upstream name (the key of the route)
+	nameJSON []byte // name as a JSON string, for the byte-level path (hot.go)
 }
 
 type pending struct {
 	g        *game
+	id       string // the action id (the key of the entry)
 	upstream string // the action's upstream name
 	end      uint64 // g.sent after the action's frame: its result proves g read that far
 }
@@ -110,6 +114,7 @@ type flight struct {
 var errTooManyGames = errors.New("relay: too many games connected")
 
 func newState(cfg *config, log *zap.Logger, kick func()) *state {
+	upEnc := newGameEncoder(cfg.name)
 	return &state{
 		cfg:      cfg,
 		log:      log,
@@ -119,7 +124,8 @@ func newState(cfg *config, log *zap.Logger, kick func()) *state {
 		routes:   map[string]route{},
 		pending:  map[string]pending{},
 		upSince:  time.Now(),
-		upEnc:    newGameEncoder(cfg.name),
+		upEnc:    upEnc,
+		upResult: resultHead(upEnc),
 	}
 }
 
@@ -138,7 +144,6 @@ func (s *state) addGame(out sink, remote string) (*game, error) {
 		out:         out,
 		connectedAt: s.now(),
 		byName:      map[string]*registered{},
-		pending:     map[string]struct{}{},
 	}
 	g.log = s.log.With(zap.String("conn", g.label()), zap.String("remote", remote))
 	s.order = append(s.order, g)
@@ -191,10 +196,12 @@ func (s *state) clearGame(g *game, why string) {
 	if len(names) > 0 {
 		s.sendUp(unregisterMsg{ActionNames: names})
 	}
-	if len(g.pending) > 0 {
-		ids := make([]string, 0, len(g.pending))
-		for id := range g.pending {
-			ids = append(ids, id)
+	if g.npending > 0 {
+		ids := make([]string, 0, g.npending)
+		for id, p := range s.pending {
+			if p.g == g {
+				ids = append(ids, id)
+			}
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
@@ -204,7 +211,7 @@ func (s *state) clearGame(g *game, why string) {
 			s.sendUp(resultMsg{ID: id, Success: false, Message: fmt.Sprintf(
 				"%s %s before answering; %q was not carried out.", g.name, why, p.upstream)})
 		}
-		clear(g.pending)
+		g.npending = 0
 	}
 	s.dropQueued(g)
 	if s.force != nil && s.force.g == g {
@@ -217,6 +224,17 @@ func (s *state) clearGame(g *game, why string) {
 // gameFrame handles one frame from g. Nothing a game sends ends its
 // connection: bad input is logged and counted.
 func (s *state) gameFrame(g *game, frame []byte) {
+	hot := scanResult(frame)
+	s.gameFrameScanned(g, frame, &hot)
+}
+
+// gameFrameScanned is gameFrame for a frame the caller has scanned
+// (scanResult, without the relay's mutex): a plain result takes the
+// byte-level path, anything else is decoded.
+func (s *state) gameFrameScanned(g *game, frame []byte, hot *hotResult) {
+	if hot.ok && s.resultHot(g, hot) {
+		return
+	}
 	name, msg, err := decodeGame(frame)
 	if !g.named && (err == nil || name != "") {
 		s.identify(g, name)

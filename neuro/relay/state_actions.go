@@ -39,7 +39,7 @@ func (s *state) register(g *game, actions []wireAction) {
 		}}
 		g.actions = append(g.actions, r)
 		g.byName[a.Name] = r
-		s.routes[up] = route{g: g, name: a.Name}
+		s.routes[up] = route{g: g, name: a.Name, up: up, nameJSON: jsonString(a.Name)}
 		add = append(add, r.wire)
 	}
 	if len(add) > 0 {
@@ -100,14 +100,34 @@ func (s *state) action(m actionMsg) {
 		s.sendUp(resultMsg{ID: m.ID, Success: false, Message: "The relay could not pass this action on."})
 		return
 	}
+	s.pass(rt, m.ID, frame)
+}
+
+// actionHot is action for a frame scanAction read (hot.go): it splices
+// the game's own name into the frame. It does nothing and reports false
+// when the action needs action's answer instead (no game has it, its id
+// is pending already, too many are).
+func (s *state) actionHot(a *hotAction) bool {
+	rt, ok := s.routes[string(a.name)]
+	if !ok || rt.nameJSON == nil || s.pending[string(a.id)].g != nil || len(s.pending) >= maxPending {
+		return false
+	}
+	frame := appendAction(make([]byte, 0, actionFrameLen(a, rt.nameJSON)), a, rt.nameJSON)
+	s.pass(rt, string(a.id), frame)
+	return true
+}
+
+// pass sends rt's game the action id, encoded as frame, and records it
+// as pending.
+func (s *state) pass(rt route, id string, frame []byte) {
 	g := rt.g
-	g.pending[m.ID] = struct{}{}
+	g.npending++
 	s.counts.Actions++
-	if f := s.force; f != nil && f.g == g && slices.Contains(f.msg.ActionNames, m.Name) {
+	if f := s.force; f != nil && f.g == g && slices.Contains(f.msg.ActionNames, rt.up) {
 		f.last = s.now()
 		s.kick()
 	}
-	s.pending[m.ID] = pending{g: g, upstream: m.Name, end: s.toGame(g, frame)}
+	s.pending[id] = pending{g: g, id: id, upstream: rt.up, end: s.toGame(g, frame)}
 }
 
 // result passes g's answer to an action upstream, if that action is
@@ -123,17 +143,47 @@ func (s *state) result(g *game, m resultMsg, boxed message) {
 			zap.String("id", m.ID))
 		return
 	}
-	delete(s.pending, m.ID)
-	delete(g.pending, m.ID)
+	var frame []byte
+	if s.up != nil {
+		frame, _ = s.encodeUp(boxed)
+	}
+	s.settle(g, p, m.Success, frame)
+}
+
+// resultHot is result for a frame scanResult read (hot.go): the frame
+// goes upstream with the relay's name spliced in for g's. It does
+// nothing and reports false when the result needs gameFrame's full path
+// (g not started, another name, not pending for g).
+func (s *state) resultHot(g *game, r *hotResult) bool {
+	if !g.started || string(r.game) != g.name || s.up == nil || s.upResult == nil {
+		return false
+	}
+	p, ok := s.pending[string(r.id)]
+	if !ok || p.g != g {
+		return false
+	}
+	frame := make([]byte, 0, len(s.upResult)+len(r.data)+1)
+	frame = append(append(append(frame, s.upResult...), r.data...), '}')
+	s.settle(g, p, r.success, frame)
+	return true
+}
+
+// settle ends the pending action p with g's result, encoded as frame for
+// upstream (nil: not sent), and lets the force in flight know.
+func (s *state) settle(g *game, p pending, success bool, frame []byte) {
+	delete(s.pending, p.id)
+	g.npending--
 	// g answered: it read every frame up to that action's.
 	g.proven = max(g.proven, p.end)
 	s.counts.Results++
-	s.sendUp(boxed)
+	if frame != nil {
+		s.up.push(frame, s.direct)
+	}
 	f := s.force
 	if f == nil || f.g != g || !slices.Contains(f.msg.ActionNames, p.upstream) {
 		return
 	}
-	if m.Success {
+	if success {
 		s.endForce("succeeded")
 		return
 	}
@@ -150,6 +200,6 @@ func (s *state) dropPending() {
 	}
 	clear(s.pending)
 	for _, g := range s.order {
-		clear(g.pending)
+		g.npending = 0
 	}
 }

@@ -126,19 +126,20 @@ func (s *state) checkOrphan(g *game) {
 			return
 		}
 	}
-	for id := range g.pending {
-		if slices.Contains(f.msg.ActionNames, s.pending[id].upstream) {
-			return
-		}
+	if s.waiting(f) {
+		return
 	}
 	s.endForce("its actions were unregistered")
 }
 
-// busy reports whether the force in flight has an action waiting for
-// its game's result: it is not quiet then.
-func (s *state) busy(f *flight) bool {
-	for id := range f.g.pending {
-		if slices.Contains(f.msg.ActionNames, s.pending[id].upstream) {
+// waiting reports whether the force in flight has an action waiting
+// for its game's result: it is not quiet then, nor orphaned.
+func (s *state) waiting(f *flight) bool {
+	if f.g.npending == 0 {
+		return false
+	}
+	for _, p := range s.pending { // at most maxPending
+		if p.g == f.g && slices.Contains(f.msg.ActionNames, p.upstream) {
 			return true
 		}
 	}
@@ -148,7 +149,7 @@ func (s *state) busy(f *flight) bool {
 // quietDeadline is when the force in flight times out, if one does.
 func (s *state) quietDeadline() (time.Time, bool) {
 	f := s.force
-	if f == nil || !f.sent || s.busy(f) {
+	if f == nil || !f.sent || s.waiting(f) {
 		return time.Time{}, false
 	}
 	return f.last.Add(s.cfg.forceTimeout), true

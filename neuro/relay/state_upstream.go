@@ -78,6 +78,17 @@ func (s *state) upDisconnected() {
 
 // upFrame handles one frame from upstream.
 func (s *state) upFrame(frame []byte) {
+	hot := scanAction(frame)
+	s.upFrameScanned(frame, &hot)
+}
+
+// upFrameScanned is upFrame for a frame the caller has scanned
+// (scanAction, without the relay's mutex): a plain action takes the
+// byte-level path, anything else is decoded.
+func (s *state) upFrameScanned(frame []byte, hot *hotAction) {
+	if hot.ok && s.actionHot(hot) {
+		return
+	}
 	m, err := decodeServer(frame)
 	if err != nil {
 		s.counts.Malformed++
@@ -166,7 +177,7 @@ func (s *state) status() Status {
 	for _, g := range s.order {
 		gs := GameStatus{
 			Conn: g.label(), Name: g.name, Prefix: g.prefix, Remote: g.remote, StartedUp: g.started,
-			ConnectedAt: g.connectedAt, Pending: len(g.pending), ForceWaiting: g.queued != nil,
+			ConnectedAt: g.connectedAt, Pending: g.npending, ForceWaiting: g.queued != nil,
 			Actions: make([]ActionStatus, len(g.actions)),
 		}
 		for i, r := range g.actions {

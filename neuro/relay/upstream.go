@@ -124,9 +124,10 @@ func (r *Relay) session(ctx context.Context, conn transport.Conn) error {
 		if frame, rerr = conn.Read(readCtx); rerr != nil {
 			break
 		}
+		hot := scanAction(frame) // pure: outside the lock
 		r.mu.Lock()
 		r.st.direct = d
-		r.st.upFrame(frame)
+		r.st.upFrameScanned(frame, &hot)
 		r.st.direct = nil
 		r.mu.Unlock()
 		d.flush()
