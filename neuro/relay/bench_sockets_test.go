@@ -168,33 +168,12 @@ func benchSockets(b *testing.B, mode string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	gameDone := make(chan struct{})
-	go func() {
-		defer close(gameDone)
-		for {
-			if _, err := game.Read(ctx); err != nil {
-				return
-			}
-			if err := game.Write(ctx, result); err != nil {
-				return
-			}
-		}
-	}()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := srv.Write(ctx, action); err != nil {
-			b.Fatal(err)
-		}
-		got, err := srv.Read(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
+	gameDone := answerEvery(ctx, game, result)
+	roundTrips(b, ctx, srv, action, func(got []byte) {
 		if string(got) != string(want) {
 			b.Fatalf("got %s, want %s", got, want)
 		}
-	}
-	b.StopTimer()
+	})
 	_ = game.CloseNow()
 	<-gameDone
 	if r != nil {

@@ -55,29 +55,8 @@ func BenchmarkRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 	result := enc(resultMsg{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Success: true})
-	gameDone := make(chan struct{})
-	go func() {
-		defer close(gameDone)
-		for {
-			if _, err := gFar.Read(ctx); err != nil {
-				return
-			}
-			if err := gFar.Write(ctx, result); err != nil {
-				return
-			}
-		}
-	}()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := upFar.Write(ctx, action); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := upFar.Read(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
+	gameDone := answerEvery(ctx, gFar, result)
+	roundTrips(b, ctx, upFar, action, nil)
 	_ = r.Close()
 	<-served
 	<-conned
@@ -180,33 +159,51 @@ func BenchmarkRoundTripForwarder(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	gameDone := make(chan struct{})
-	go func() {
-		defer close(gameDone)
-		for {
-			if _, err := gFar.Read(ctx); err != nil {
-				return
-			}
-			if err := gFar.Write(ctx, result); err != nil {
-				return
-			}
-		}
-	}()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := upFar.Write(ctx, action); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := upFar.Read(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
+	gameDone := answerEvery(ctx, gFar, result)
+	roundTrips(b, ctx, upFar, action, nil)
 	for _, c := range []transport.Conn{upNear, upFar, gNear, gFar} {
 		_ = c.CloseNow()
 	}
 	<-down
 	<-up
 	<-gameDone
+}
+
+// answerEvery answers every frame read on conn with result, as a game
+// that acts at once, until conn ends; the channel closes then.
+func answerEvery(ctx context.Context, conn transport.Conn, result []byte) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if _, err := conn.Read(ctx); err != nil {
+				return
+			}
+			if err := conn.Write(ctx, result); err != nil {
+				return
+			}
+		}
+	}()
+	return done
+}
+
+// roundTrips times b's loop of writing action on conn and reading the
+// answer, which check (when not nil) inspects; the timer is stopped after.
+func roundTrips(b *testing.B, ctx context.Context, conn transport.Conn, action []byte, check func(got []byte)) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := conn.Write(ctx, action); err != nil {
+			b.Fatal(err)
+		}
+		got, err := conn.Read(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if check != nil {
+			check(got)
+		}
+	}
+	b.StopTimer()
 }
