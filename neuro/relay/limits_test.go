@@ -147,3 +147,36 @@ func TestRunNeedsAGamesListener(t *testing.T) {
 		t.Fatal("Run without a listener for games returned nil")
 	}
 }
+
+func TestGameLeavingWithManyPendingKeepsUpstream(t *testing.T) {
+	// More actions pending for one game than a connection's queue holds
+	// (1024 frames): when the game leaves, every one is answered upstream
+	// with a failed result, and upstream stays connected.
+	const n = outboxFrames + 100
+	h := newHarness(t)
+	up := h.upstream()
+	g := h.startedGame("G", "go")
+	expect[registerMsg](up)
+	for i := range n {
+		up.send(actionMsg{ID: fmt.Sprint(i), Name: "g__go"})
+		expect[actionMsg](g) // the game reads, and answers none
+	}
+	_ = g.conn.CloseNow()
+	expect[unregisterMsg](up)
+	failed := make(map[string]bool, n)
+	for range n {
+		r := expect[resultMsg](up)
+		if r.Success {
+			t.Fatalf("result %+v for an action of a game that left", r)
+		}
+		failed[r.ID] = true
+	}
+	if len(failed) != n {
+		t.Fatalf("%d distinct ids answered, want %d", len(failed), n)
+	}
+	other := h.startedGame("H", "go") // upstream still carries frames
+	if reg := expect[registerMsg](up); len(reg.Actions) != 1 {
+		t.Fatalf("register %+v", reg)
+	}
+	barrier(other, up, "still connected")
+}
