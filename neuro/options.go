@@ -140,9 +140,12 @@ func WithContextBuffer(n int) ClientOption {
 
 // WithMaxActions bounds the actions in flight: received and not answered
 // yet. An action beyond n is answered at once with a failed result saying
-// the game is busy (and a warning is logged), so memory and, in a
-// Component, the goroutines running handlers stay bounded whatever Neuro
-// sends. Defaults to 128; n <= 0 keeps the default.
+// the game is busy (and a warning is logged), so memory stays bounded
+// whatever Neuro sends. It also bounds the goroutines reading a
+// connection, which run the handlers (Client.Serve): at most n + 1, so
+// that one always reads; an action that finds them all in handlers
+// (handlers that go on after answering) is answered busy too. Defaults to
+// 128; n <= 0 keeps the default.
 func WithMaxActions(n int) ClientOption {
 	return clientOption(func(o *options) {
 		if n > 0 {
