@@ -22,6 +22,18 @@ import (
 // by ReportAllocs is the SDK's. cmd/neurobench runs the same round trip
 // (allocs_per_roundtrip).
 func BenchmarkGameActionRoundTrip(b *testing.B) {
+	play := neuro.Action{Name: "play", Description: "Play a move."}
+	benchRoundTrips(b, func(ctx context.Context, c *neuro.Component) error {
+		return c.HandleAction(ctx, play, func(context.Context, events.Action) neuro.Result {
+			return neuro.Success("")
+		})
+	}, wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: "play"})
+}
+
+// benchRoundTrips times action round trips of req on a Component in a
+// Manager, connected over a memconn.Conn, after register set up its
+// actions.
+func benchRoundTrips(b *testing.B, register func(ctx context.Context, c *neuro.Component) error, req wire.ActionRequest) {
 	conn := memconn.New()
 	c, err := neuro.NewComponent("Bench Game", neuro.WithDialer(func(context.Context, string) (transport.Conn, error) {
 		return conn, nil
@@ -34,10 +46,7 @@ func BenchmarkGameActionRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	play := neuro.Action{Name: "play", Description: "Play a move."}
-	if err := c.HandleAction(ctx, play, func(context.Context, events.Action) neuro.Result {
-		return neuro.Success("")
-	}); err != nil {
+	if err := register(ctx, c); err != nil {
 		b.Fatal(err)
 	}
 	if err := c.Connect(ctx, "ws://memconn"); err != nil {
@@ -48,7 +57,7 @@ func BenchmarkGameActionRoundTrip(b *testing.B) {
 			b.Error(err)
 		}
 	}()
-	frame, err := wire.EncodeServer(wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: "play"})
+	frame, err := wire.EncodeServer(req)
 	if err != nil {
 		b.Fatal(err)
 	}

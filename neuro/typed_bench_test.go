@@ -6,11 +6,8 @@ import (
 	"testing"
 
 	"github.com/neurokit/neurokit/events"
-	"github.com/neurokit/neurokit/internal/memconn"
-	"github.com/neurokit/neurokit/manager"
 	"github.com/neurokit/neurokit/neuro"
 	"github.com/neurokit/neurokit/neuro/wire"
-	"github.com/neurokit/neurokit/transport"
 )
 
 // benchMove is the data of the benchmarks' "play" action.
@@ -63,40 +60,8 @@ func BenchmarkTypedActionRoundTrip(b *testing.B) {
 	}
 	for _, name := range []string{"untyped", "untyped+unmarshal", "typed", "typed+rule"} {
 		b.Run(name, func(b *testing.B) {
-			conn := memconn.New()
-			c, err := neuro.NewComponent("Bench Game", neuro.WithDialer(func(context.Context, string) (transport.Conn, error) {
-				return conn, nil
-			}))
-			if err != nil {
-				b.Fatal(err)
-			}
-			m := manager.New("game")
-			if err := m.Add(c); err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			if err := register[name](ctx, c); err != nil {
-				b.Fatal(err)
-			}
-			if err := c.Connect(ctx, "ws://memconn"); err != nil {
-				b.Fatal(err)
-			}
-			defer func() {
-				if err := c.Stop(ctx, 0, ""); err != nil {
-					b.Error(err)
-				}
-			}()
-			frame, err := wire.EncodeServer(wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: "play",
+			benchRoundTrips(b, register[name], wire.ActionRequest{ID: "0b8e6f52-1c4d-4a3e-9f1a-7d2c5e8b9a01", Name: "play",
 				Data: `{"cell": 5, "mark": "x"}`, HasData: true})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := conn.RoundTrip(ctx, frame); err != nil {
-					b.Fatal(err)
-				}
-			}
 		})
 	}
 }
